@@ -1,0 +1,191 @@
+"""Numbered schema migrations. The schema changes only here, one new function per change.
+
+Never edit an applied migration: add the next number instead.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "regwatch"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db["sources"].create(
+        {
+            "id": str,
+            "name": str,
+            "authority": str,
+            "base_url": str,
+            "schedule": str,
+            "enabled": int,
+            "health": str,
+            "health_reason": str,
+            "health_since": str,
+            "last_good_run_at": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "source_id": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "pages": int,
+            "items": int,
+            "requests": int,
+            "http_codes": str,
+            "errors": int,
+            "message": str,
+            "stats": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create_index(["source_id", "started_at"])
+    db["documents"].create(
+        {
+            "id": int,
+            "source_id": str,
+            "doc_key": str,
+            "canonical_url": str,
+            "art_id": str,
+            "title": str,
+            "authority": str,
+            "doc_number": str,
+            "category": str,
+            "stage": str,
+            "batch": int,
+            "published_at": str,
+            "pubdate_meta": str,
+            "maketime_meta": str,
+            "listed_date": str,
+            "signed_date": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_changed": str,
+            "current_version_id": int,
+            "status": str,
+            "missing_runs": int,
+            "classification": str,
+            "urls": str,
+        },
+        pk="id",
+        defaults={"status": "live", "missing_runs": 0},
+    )
+    db["documents"].create_index(["doc_key"], unique=True)
+    db["documents"].create_index(["category"])
+    db["versions"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "fetched_at": str,
+            "etag": str,
+            "last_modified": str,
+            "raw_sha256": str,
+            "title": str,
+            "text": str,
+            "tokens": str,
+            "content_hash": str,
+            "http_status": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["versions"].create_index(["document_id", "content_hash"])
+    db["attachments"].create(
+        {
+            "id": int,
+            "version_id": int,
+            "document_id": int,
+            "url": str,
+            "file_name": str,
+            "media_type": str,
+            "kind": str,
+            "sha256": str,
+            "size": int,
+            "text": str,
+            "text_hash": str,
+            "tables": str,
+            "parse_status": str,
+            "parse_error": str,
+        },
+        pk="id",
+        foreign_keys=[("version_id", "versions", "id"), ("document_id", "documents", "id")],
+    )
+    db["attachments"].create_index(["version_id"])
+    db["list_entries"].create(
+        {
+            "id": int,
+            "enterprise": str,
+            "normalized_name": str,
+            "province": str,
+            "type": str,
+            "batch": int,
+            "stage": str,
+            "document_id": int,
+            "version_id": int,
+            "evidence_sha256": str,
+            "valid_from": str,
+            "valid_to": str,
+            "ended_by_document_id": int,
+            "end_reason": str,
+        },
+        pk="id",
+    )
+    db["list_entries"].create_index(["normalized_name"])
+    db["list_entries"].create_index(["batch", "stage"])
+    db["changes"].create(
+        {
+            "id": int,
+            "detected_at": str,
+            "kind": str,
+            "source_id": str,
+            "document_id": int,
+            "category": str,
+            "authority": str,
+            "entity": str,
+            "summary": str,
+            "details": str,
+            "old_version_id": int,
+            "new_version_id": int,
+            "severity": str,
+            "suspect": int,
+        },
+        pk="id",
+        defaults={"suspect": 0},
+    )
+    db["changes"].create_index(["detected_at"])
+    db["changes"].create_index(["kind"])
+    db["outbox"].create(
+        {
+            "id": int,
+            "change_id": int,
+            "route": str,
+            "channel": str,
+            "dedupe_key": str,
+            "payload": str,
+            "status": str,
+            "attempts": int,
+            "created_at": str,
+            "next_attempt_at": str,
+            "lease_owner": str,
+            "lease_until": str,
+            "last_error": str,
+            "sent_at": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0},
+    )
+    db["outbox"].create_index(["dedupe_key"], unique=True)
+    db["outbox"].create_index(["status", "next_attempt_at"])
+    # Full-text search over jieba-segmented text: SQLite's own tokenizers find nothing
+    # inside a run of Chinese characters, so we index words separated by spaces.
+    db.execute(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5("
+        "title, body, document_id UNINDEXED, tokenize='unicode61')"
+    )

@@ -1,0 +1,85 @@
+"""Which routes a change goes to. Pure data and matching, so the crawl can queue alerts
+in the same transaction as the change without importing the notifier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CATEGORIES = ("whitelist", "criteria", "inspection", "penalty", "related", "irrelevant")
+HEALTH_KINDS = ("source.health", "outbox.dead")
+
+
+@dataclass(frozen=True)
+class RouteFilter:
+    """The matching half of a route: which changes it wants, and through which channels."""
+
+    name: str
+    channels: tuple[str, ...]
+    categories: tuple[str, ...] = ("whitelist", "criteria", "inspection", "penalty")
+    authorities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    ops: bool = False
+    mode: str = "immediate"
+    digest_at: str = "09:00"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def matches(self, change: Mapping[str, Any]) -> bool:
+        kind = str(change.get("kind", ""))
+        if kind in HEALTH_KINDS:
+            return self.ops
+        if self.ops and not self.categories:
+            return False
+        category = change.get("category") or "irrelevant"
+        if category == "irrelevant" or category not in self.categories:
+            return False
+        if self.kinds and not any(kind == k or kind.startswith(k.rstrip("*")) for k in self.kinds):
+            return False
+        if self.authorities and change.get("authority") not in self.authorities:
+            return False
+        if self.keywords:
+            return keywords_match(self.keywords, _searchable(change))
+        return True
+
+
+def _searchable(change: Mapping[str, Any]) -> str:
+    parts = [str(change.get("summary") or ""), str(change.get("title") or "")]
+    details = change.get("details")
+    if isinstance(details, str):
+        parts.append(details)
+    elif details is not None:
+        import json
+
+        parts.append(json.dumps(details, ensure_ascii=False))
+    return "\n".join(parts)
+
+
+def keywords_match(keywords: Iterable[str], text: str) -> bool:
+    """Keywords match whole jieba words, so 电池 does not fire inside 蓄电池.
+
+    A keyword ending in '*' matches as a plain substring, for users who want that.
+    """
+    from storage.text import segment
+
+    words = None
+    for keyword in keywords:
+        if keyword.endswith("*"):
+            if keyword[:-1] and keyword[:-1] in text:
+                return True
+            continue
+        if words is None:
+            words = set(segment(text))
+        wanted = segment(keyword)
+        if wanted and all(w in words for w in wanted):
+            return True
+    return False
+
+
+DEFAULT_ROUTES = (RouteFilter(name="default", channels=("log",)),
+                  RouteFilter(name="ops", channels=("log",), categories=(), ops=True))
+
+
+def routes_for(change: Mapping[str, Any], routes: Iterable[RouteFilter]) -> list[RouteFilter]:
+    return [r for r in routes if r.matches(change)]

@@ -1,0 +1,127 @@
+"""Canonical text: the one normal form in which regwatch compares and indexes Chinese text.
+
+Normalising first is what keeps noise from alerting: a page re-rendered with full-width
+digits, a zero-width space or different line wrapping must compare equal to the original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+import unicodedata
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jieba
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width ASCII → half-width), drop zero-width characters, fold whitespace.
+
+    Chinese punctuation such as ，。、（） is kept apart from ASCII by NFKC except the
+    full-width forms of ASCII, which become ASCII; 〔〕 in document numbers survive.
+    """
+    if not text:
+        return ""
+    text = _ZERO_WIDTH.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _BLANK_LINES.sub("\n", text)
+    return text.strip()
+
+
+def fold_for_match(text: str) -> str:
+    """A harsher fold for comparing names: brackets unified, all whitespace removed."""
+    text = normalize(text)
+    text = text.replace("（", "(").replace("）", ")").replace("【", "[").replace("】", "]")
+    return re.sub(r"\s+", "", text)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
+
+
+def cache_dir() -> Path:
+    """A folder the user owns for jieba's prefix-dictionary cache (never a shared /tmp)."""
+    explicit = os.environ.get("REGWATCH_CACHE_DIR")
+    if explicit:
+        path = Path(explicit)
+    else:
+        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regwatch"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+_lock = threading.Lock()
+
+
+@cache
+def tokenizer() -> jieba.Tokenizer:
+    """The jieba tokenizer with our domain dictionary, loaded on first use only."""
+    with _lock:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tk = jieba.Tokenizer()
+        tk.tmp_dir = str(cache_dir())
+        tk.initialize()
+        terms = resources.files("storage").joinpath("domain_terms.txt").read_text("utf-8")
+        for line in terms.splitlines():
+            parts = line.split()
+            if parts:
+                tk.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None,
+                            parts[2] if len(parts) > 2 else None)
+        return tk
+
+
+def add_terms(words: list[str]) -> None:
+    """Teach the tokenizer extra terms (enterprise names, for instance) so they stay whole."""
+    tk = tokenizer()
+    for word in words:
+        tk.add_word(word, 20000)
+
+
+def segment(text: str) -> list[str]:
+    """jieba words of the normalised text, whitespace tokens dropped."""
+    return [w for w in tokenizer().lcut(normalize(text)) if w.strip()]
+
+
+def index_words(text: str) -> list[str]:
+    """Words for the search index: each jieba word plus the dictionary words inside it, so
+    that a search for 动力电池 finds 废旧动力电池 and one for 名单 finds 企业名单."""
+    tk = tokenizer()
+    out: list[str] = []
+    for word in segment(text):
+        if not any(ch.isalnum() for ch in word):
+            continue
+        out.append(word)
+        n = len(word)
+        if n > 2 and not word.isascii():
+            for size in range(2, n):
+                for start in range(0, n - size + 1):
+                    part = word[start : start + size]
+                    if tk.FREQ.get(part):
+                        out.append(part)
+    return out
+
+
+def tokens_for_index(text: str) -> str:
+    """Space-separated words for FTS5: unicode61 then sees each Chinese word as one token."""
+    return " ".join(index_words(text))
+
+
+def tokens_for_query(text: str) -> list[str]:
+    """A query is segmented the same precise way as the text (without the sub-words)."""
+    return [w for w in segment(text) if any(ch.isalnum() for ch in w)]
