@@ -1,0 +1,1 @@
+"""The Scrapy project that fetches the regulators' sites and hands documents to storage."""

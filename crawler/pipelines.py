@@ -1,0 +1,96 @@
+"""The storage pipeline: every fetched document goes into SQLite in its own transaction, and
+each crawl leaves a crawl_runs row and, when the source's health changes, a health alert."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
+
+from crawler.assemble import assemble
+from crawler.items import DocumentItem
+from storage.blobs import BlobStore
+from storage.changes import iso, utcnow
+from storage.db import open_db
+from storage.health import finish_run, is_first_run
+from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
+
+
+class StoragePipeline:
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        db_path = settings.get("REGWATCH_DB")
+        if not db_path:
+            raise NotConfigured("REGWATCH_DB is not set")
+        self.crawler = crawler
+        self.db_path = db_path
+        self.blobs = BlobStore(settings.get("REGWATCH_BLOBS") or "regwatch-blobs")
+        self.ingest_settings = IngestSettings(
+            routes=iter_routes(settings.getlist("REGWATCH_ROUTES")),
+            suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", 0.25),
+            flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", 5),
+            withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", 2),
+        )
+        self.db = None
+        self.started_at = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+        self.started_at = iso(utcnow())
+        spider = self.crawler.spider
+        self.ingest_settings.baseline = is_first_run(self.db, spider.name)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, DocumentItem):
+            return item
+        spider = self.crawler.spider
+        stats = self.crawler.stats
+        assert self.db is not None
+        if item.outcome == "not_modified":
+            record_seen(self.db, item.doc_key)
+            stats.inc_value("regwatch/documents_not_modified")
+        elif item.outcome == "missing":
+            if spider.health.listings_healthy():
+                record_missing(self.db, item.doc_key, item.http_status or 404, self.ingest_settings)
+            stats.inc_value("regwatch/documents_missing")
+        elif item.outcome == "ok":
+            doc, problems = assemble(item, spider.source, self.blobs)
+            result = ingest(self.db, doc, self.ingest_settings)
+            for problem in problems + result.problems:
+                spider.health.note(f"{doc.title[:40]}: {problem}")
+            stats.inc_value("regwatch/documents_stored")
+            if result.new_version:
+                stats.inc_value("regwatch/versions_added")
+            stats.inc_value("regwatch/changes", len(result.change_ids))
+        return ItemAdapter(item).item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        if self.db is None:
+            return
+        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                 for k, v in (self.crawler.stats.get_stats() or {}).items()}
+        codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
+                 if k.startswith("downloader/response_status_count/")}
+        finish_run(
+            self.db,
+            source_id=spider.name,
+            source=spider.source,
+            started_at=self.started_at,
+            status=spider.health.status(),
+            message=spider.health.message(),
+            pages=spider.health.listing_pages,
+            items=int(stats.get("item_scraped_count", 0)),
+            requests=int(stats.get("downloader/request_count", 0)),
+            http_codes=json.dumps(codes),
+            errors=len(spider.health.errors),
+            stats=json.dumps(stats, default=str),
+            routes=self.ingest_settings.routes,
+        )
+        self.db.close()

@@ -1,0 +1,46 @@
+"""Run one crawl pass of some sources in THIS process (the Twisted reactor starts once).
+
+`regwatch crawl` and the scheduler start this module as a child process per pass, which is
+what Scrapyd does too: a reactor cannot be restarted, and a crash stays in its process.
+
+    python -m crawler.run SETTINGS_JSON SOURCE [SOURCE ...]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
+    """Crawl the sources with the given Scrapy settings overrides; return each run's status."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    if not settings.get("BOT_NAME") or settings.get("BOT_NAME") == "scrapybot":
+        settings.setmodule("crawler.settings", priority="project")
+    settings.setdict(overrides, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawlers = []
+    for source_id in sources:
+        crawler = process.create_crawler(source_id)
+        crawlers.append(crawler)
+        process.crawl(crawler)
+    process.start()
+    return {c.spider.name: c.spider.health.status() for c in crawlers if c.spider is not None}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print("usage: python -m crawler.run SETTINGS_JSON SOURCE [SOURCE ...]", file=sys.stderr)
+        return 2
+    overrides = json.loads(argv[0])
+    statuses = crawl_here(argv[1:], overrides)
+    print(json.dumps({"statuses": statuses}), flush=True)
+    return 0 if all(s in ("ok", "degraded") for s in statuses.values()) and statuses else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

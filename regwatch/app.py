@@ -1,0 +1,109 @@
+"""Library functions behind the thin CLI commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from typing import Any
+
+import click
+
+from regwatch.config import Config
+
+
+def today_shanghai() -> str:
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).date().isoformat()
+
+
+def notify_once(config: Config, *, loop: bool = False) -> str:
+    from notifier.worker import deliver_due
+    from storage.db import open_db
+
+    notifier_config = config.notifier()
+    db = open_db(config.database)
+    try:
+        while True:
+            stats = deliver_due(db, notifier_config)
+            if not loop:
+                return str(stats)
+            import time
+
+            time.sleep(5)
+    finally:
+        db.close()
+
+
+def notify_test(config: Config, route: str) -> int:
+    from notifier.worker import send_test
+
+    failures = 0
+    for channel, ok, detail in send_test(config.notifier(), route):
+        click.echo(f"{channel}: {'ok' if ok else 'FAILED'} — {detail}")
+        failures += 0 if ok else 1
+    return failures
+
+
+def source_rows(config: Config) -> list[dict[str, Any]]:
+    from crawler.sources import load_sources
+    from storage.db import open_db
+    from storage.health import source_states
+
+    db = open_db(config.database)
+    states = {s["id"]: s for s in source_states(db)}
+    db.close()
+    rows = []
+    for source in load_sources(config.sources).values():
+        state = states.get(source.id) or {}
+        last = state.get("last_run") or {}
+        rows.append({
+            "id": source.id, "name": source.name, "base_url": source.base_url, "schedule": source.schedule,
+            "enabled": source.enabled, "health": state.get("health") or "never crawled",
+            "last_run": last.get("finished_at"), "last_status": last.get("status"),
+            "message": last.get("message"),
+        })
+    return rows
+
+
+def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:
+    from storage.whitelist import list_on
+
+    day = as_of or today_shanghai()
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise click.UsageError(f"--as-of must be a date like 2026-04-28, not {day!r}") from None
+    rows = list_on(db, day, include_proposed=proposed)
+    docs = {d["id"]: d for d in db.query("select id, doc_number, canonical_url from documents")}
+    out = []
+    for row in rows:
+        if type_ and type_ not in (row["type"] or ""):
+            continue
+        doc = docs.get(row["document_id"]) or {}
+        out.append({**row, "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
+    return out
+
+
+def export_data(db: Any, what: str, fmt: str) -> str | bytes:
+    from storage.exports import render, to_atom
+    from storage.queries import documents, list_changes
+
+    if what == "changes":
+        rows = list_changes(db)
+        if fmt == "atom":
+            return to_atom(rows)
+        return render(rows, fmt)
+    if fmt == "atom":
+        raise click.UsageError("atom is for --what changes")
+    if what == "list":
+        return render(white_list(db, None, None, False), fmt)
+    return render(documents(db), fmt)
+
+
+def serve_datasette(database: str, host: str, port: int) -> int:
+    """Datasette, read-only (immutable), bound to localhost unless the user says otherwise."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}, beyond localhost", err=True)
+    cmd = [sys.executable, "-m", "datasette", "serve", "--immutable", database, "--host", host,
+           "--port", str(port), "--setting", "allow_download", "off"]
+    return subprocess.call(cmd)

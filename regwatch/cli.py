@@ -1,0 +1,323 @@
+"""The regwatch command line. Each command parses its options and calls one library function;
+errors become one line on stderr (exit 1), usage errors exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from regwatch import __version__
+
+FORMATS_ROWS = ["table", "json", "csv"]
+
+
+class AppContext:
+    def __init__(self, config_path: str | None, db_path: str | None) -> None:
+        self.config_path = config_path
+        self.db_path = db_path
+
+    @functools.cached_property
+    def config(self):
+        from regwatch.config import load_config
+
+        cfg = load_config(self.config_path)
+        if self.db_path:
+            cfg.general["database"] = self.db_path
+        return cfg
+
+    def db(self):
+        from storage.db import open_db
+
+        return open_db(self.config.database)
+
+
+def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from regwatch.config import ConfigError
+        from storage.errors import StorageError
+
+        try:
+            return fn(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except (ConfigError, StorageError, ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except Exception as exc:  # one clear line, never a traceback
+            raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
+
+    return wrapper
+
+
+def common_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--config and --db on every command (they may also be given before the command)."""
+
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                  help="regwatch.toml to use (default: ./regwatch.toml if present, or $REGWATCH_CONFIG).")
+    @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+                  help="SQLite database (default: regwatch.db, or $REGWATCH_DB).")
+    @click.pass_context
+    @_one_line_errors
+    @functools.wraps(fn)
+    def wrapper(ctx: click.Context, config_path: str | None, db_path: str | None, **kwargs: Any) -> Any:
+        parent: AppContext | None = ctx.find_object(AppContext)
+        app = AppContext(config_path or (parent.config_path if parent else None),
+                         db_path or (parent.db_path if parent else None))
+        return fn(app, **kwargs)
+
+    return wrapper
+
+
+def _emit(data: str | bytes, output: str | None = None) -> None:
+    if output:
+        Path(output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        click.echo(f"wrote {output}", err=True)
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        click.echo(data)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="regwatch")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="regwatch.toml to use.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, help="SQLite database.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+    """Watch MIIT and SAMR for changes to the EV-battery recycling white list, its criteria,
+    inspection protocols and penalty schedules; alert compliance teams."""
+    ctx.obj = AppContext(config_path, db_path)
+
+
+@cli.command()
+@common_options
+@click.option("--force", is_flag=True, help="Overwrite an existing config file.")
+def init(app: AppContext, force: bool) -> None:
+    """Write a starter regwatch.toml and create the database."""
+    from regwatch.config import DEFAULT_CONFIG, STARTER_CONFIG
+
+    path = Path(app.config_path or DEFAULT_CONFIG)
+    if path.exists() and not force:
+        click.echo(f"{path} exists; keeping it (use --force to overwrite)")
+    else:
+        path.write_text(STARTER_CONFIG, "utf-8")
+        click.echo(f"wrote {path}")
+    app.config_path = str(path)
+    db = app.db()
+    click.echo(f"database ready: {app.config.database}")
+    db.close()
+
+
+@cli.command()
+@common_options
+@click.argument("sources", nargs=-1)
+@click.option("--full", is_flag=True, help="Read every listing page, not just until known rows.")
+def crawl(app: AppContext, sources: tuple[str, ...], full: bool) -> None:
+    """One pass: fetch, store, detect changes, queue alerts. Exit 3 if a source was not healthy."""
+    from regwatch.crawl import run_crawl
+
+    app.db().close()
+    outcome = run_crawl(app.config, list(sources) or None, full=full)
+    _print_crawl(app, outcome)
+    if outcome.exit_code:
+        sys.exit(outcome.exit_code)
+
+
+def _print_crawl(app: AppContext, outcome: Any) -> None:
+    from storage.health import source_states
+
+    if not outcome.statuses:
+        tail = outcome.log.strip().splitlines()[-1:] or ["no output"]
+        raise click.ClickException(f"crawl failed: {tail[0]}")
+    db = app.db()
+    states = {s["id"]: s for s in source_states(db)}
+    for source_id, status in outcome.statuses.items():
+        last = (states.get(source_id) or {}).get("last_run") or {}
+        click.echo(f"{source_id}: {status} — {last.get('message', '')}")
+    db.close()
+
+
+@cli.command()
+@common_options
+@click.option("--test", "test_route", metavar="ROUTE", help="Send a test message through ROUTE's channels.")
+@click.option("--loop", is_flag=True, help="Keep delivering until interrupted.")
+def notify(app: AppContext, test_route: str | None, loop: bool) -> None:
+    """Deliver due alerts from the outbox (or send a test message)."""
+    from regwatch.app import notify_once, notify_test
+
+    if test_route:
+        failures = notify_test(app.config, test_route)
+        if failures:
+            sys.exit(1)
+        return
+    stats = notify_once(app.config, loop=loop)
+    click.echo(stats)
+
+
+@cli.command()
+@common_options
+@click.option("--once", is_flag=True, help="One crawl-and-deliver pass, then exit.")
+def run(app: AppContext, once: bool) -> None:
+    """The daemon: scheduled crawls plus alert delivery."""
+    from regwatch.scheduler import run_daemon
+
+    sys.exit(run_daemon(app.config, once=once))
+
+
+@cli.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
+def sources(app: AppContext, fmt: str) -> None:
+    """The sources, their schedules and health."""
+    from regwatch.app import source_rows
+    from storage.exports import render
+
+    _emit(render(source_rows(app.config), fmt))
+
+
+@cli.command()
+@common_options
+@click.option("--since", help="ISO date or time (UTC) to start from.")
+@click.option("--kind", "kinds", multiple=True, help="Change kind, e.g. list.entry_removed or list.*")
+@click.option("--source", help="Source id (miit, samr).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
+def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, fmt: str) -> None:
+    """What changed, newest last."""
+    from storage.exports import render
+    from storage.queries import list_changes
+
+    rows = list_changes(app.db(), since=since, kinds=list(kinds) or None, source=source)
+    columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
+    _emit(render(rows, fmt, columns))
+
+
+@cli.command()
+@common_options
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
+def search(app: AppContext, query: str, limit: int, fmt: str) -> None:
+    """Chinese-aware full-text search over every stored document."""
+    from storage.exports import render
+    from storage.queries import search as do_search
+
+    rows = do_search(app.db(), query, limit=limit)
+    columns = ["id", "published_at", "category", "title", "snippet"] if fmt == "table" else None
+    _emit(render(rows, fmt, columns))
+
+
+@cli.command(name="list")
+@common_options
+@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD); default today.")
+@click.option("--type", "type_", help="梯次利用 or 再生利用.")
+@click.option("--proposed", is_flag=True, help="Include enterprises proposed (公示) but not yet final.")
+@click.option("--format", "fmt", type=click.Choice([*FORMATS_ROWS, "xlsx"]), default="table")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
+def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bool, fmt: str,
+             output: str | None) -> None:
+    """The white list as it stood on a date."""
+    from regwatch.app import white_list
+    from storage.exports import render
+
+    rows = white_list(app.db(), as_of, type_, proposed)
+    columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "doc_number", "url"]
+    _emit(render(rows, fmt, columns), output)
+
+
+@cli.command()
+@common_options
+@click.argument("suppliers", nargs=-1, required=True)
+@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD); default today.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
+def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+    """Check suppliers (names, or a CSV/XLSX/TXT file of names) against the white list."""
+    from regwatch.verify import read_supplier_args, verify_names
+    from storage.exports import render
+
+    names = read_supplier_args(list(suppliers))
+    rows = verify_names(app.db(), names, as_of=as_of)
+    columns = ["supplier", "status", "matched_name", "score", "batch", "doc_number", "url"] if fmt == "table" else None
+    _emit(render(rows, fmt, columns))
+
+
+@cli.command()
+@common_options
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def inspect(app: AppContext, target: str, fmt: str) -> None:
+    """How regwatch reads one page or attachment (a file or a URL)."""
+    from regwatch.inspect import inspect_target, render_inspection
+
+    _emit(render_inspection(inspect_target(target, app.config), fmt))
+
+
+@cli.command()
+@common_options
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
+def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
+    """Clause-by-clause, word-by-word comparison of two files or stored documents (id:N)."""
+    from regwatch.compare import compare
+
+    _emit(compare(app, old, new, fmt))
+
+
+@cli.command()
+@common_options
+@click.option("--what", type=click.Choice(["changes", "list", "documents"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "atom"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
+def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
+    """Export changes, the current list, or documents."""
+    from regwatch.app import export_data
+
+    _emit(export_data(app.db(), what, fmt), output)
+
+
+@cli.command()
+@common_options
+@click.option("--port", default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(app: AppContext, port: int, host: str) -> None:
+    """Datasette over the database, read-only, bound to localhost."""
+    from regwatch.app import serve_datasette
+
+    sys.exit(serve_datasette(app.config.database, host, port))
+
+
+@cli.command()
+@common_options
+@click.option("--workdir", type=click.Path(file_okay=False), default="regwatch-demo", show_default=True)
+def demo(app: AppContext, workdir: str) -> None:
+    """The whole cycle against the replica, with local mail and chat sinks."""
+    from regwatch.demo import run_demo
+
+    sys.exit(run_demo(Path(workdir)))
+
+
+@cli.command()
+@click.option("--port", default=0, show_default=True, help="MIIT's port (0 = any free port).")
+@click.option("--samr-port", default=0, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--state", default=0, show_default=True, help="Timeline state 0-5.")
+@click.option("--scale", default=0, show_default=True, help="Extra articles per column.")
+@click.option("--fault", "faults", multiple=True, help="Fault switch to turn on.")
+def replica(port: int, samr_port: int, host: str, state: int, scale: int, faults: tuple[str, ...]) -> None:
+    """Serve the replica sites (for tests, the demo and the benchmark)."""
+    from replica.cli import serve as serve_replica
+
+    serve_replica(port=port, samr_port=samr_port, host=host, state=state, scale=scale, faults=list(faults))
+
+
+def main() -> None:
+    cli(prog_name="regwatch")
+
+
+if __name__ == "__main__":
+    main()

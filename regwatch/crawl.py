@@ -1,0 +1,84 @@
+"""One crawl pass, run in a child process (see crawler.run) with settings from the config."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from regwatch.config import Config
+
+
+@dataclass
+class CrawlOutcome:
+    statuses: dict[str, str]
+    returncode: int
+    log: str
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every source was read (ok, or degraded with some errors), 3 otherwise."""
+        if self.returncode not in (0, 3) or not self.statuses:
+            return 1
+        return 0 if all(s in ("ok", "degraded") for s in self.statuses.values()) else 3
+
+
+def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -> dict[str, Any]:
+    general = config.general
+    routes = [
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(r).items() if k != "extra"}
+        for r in config.notifier().route_filters()
+    ]
+    settings: dict[str, Any] = {
+        "REGWATCH_DB": os.path.abspath(config.database),
+        "REGWATCH_BLOBS": os.path.abspath(config.blobs),
+        "REGWATCH_SOURCE_OVERRIDES": config.sources,
+        "REGWATCH_ROUTES": routes,
+        "REGWATCH_FULL": full,
+        "REGWATCH_MAX_PAGES": general["max_pages"],
+        "REGWATCH_WITHDRAW_AFTER_RUNS": general["withdraw_after_runs"],
+        "REGWATCH_SUSPECT_REMOVAL_SHARE": general["suspect_removal_share"],
+        "REGWATCH_FLAPPING_WINDOW": general["flapping_window"],
+        "USER_AGENT": general["user_agent"],
+        "DOWNLOAD_DELAY": general["download_delay"],
+        "DOWNLOAD_TIMEOUT": general["download_timeout"],
+        "DOWNLOAD_MAXSIZE": general["max_download_bytes"],
+        "ROBOTSTXT_OBEY": general["obey_robots"],
+    }
+    if not polite:
+        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False})
+    return settings
+
+
+def enabled_sources(config: Config, wanted: list[str] | None = None) -> list[str]:
+    from crawler.sources import load_sources
+
+    sources = load_sources(config.sources)
+    if wanted:
+        unknown = [s for s in wanted if s not in sources]
+        if unknown:
+            raise ValueError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(sources)}")
+        return wanted
+    return [s.id for s in sources.values() if s.enabled]
+
+
+def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = False,
+              polite: bool = True, timeout: float | None = None, extra: dict[str, Any] | None = None,
+              quiet: bool = True) -> CrawlOutcome:
+    ids = enabled_sources(config, sources)
+    settings = crawl_settings(config, full=full, polite=polite)
+    if quiet:
+        settings["LOG_LEVEL"] = "WARNING"
+    settings.update(extra or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "crawler.run", json.dumps(settings), *ids],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
+    )
+    statuses: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith('{"statuses"'):
+            statuses = json.loads(line)["statuses"]
+    return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=proc.stderr)

@@ -1,0 +1,105 @@
+"""Documents and their versions: what is known, and appending a version only on real change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.model import IncomingDocument
+from storage.text import normalize, tokens_for_index
+
+
+def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
+    """What the spider needs to decide: fetch, fetch conditionally, or skip; and when to stop paging."""
+    out: dict[str, dict[str, Any]] = {}
+    sql = """
+        select d.doc_key, d.title, d.category, d.status, d.urls, d.canonical_url,
+               v.etag, v.last_modified, d.complete, d.listed_title
+        from documents d left join versions v on v.id = d.current_version_id
+        where d.source_id = ?
+    """
+    for row in db.query(sql, [source_id]):
+        urls = json.loads(row["urls"] or "[]")
+        out[row["doc_key"]] = {
+            "title": row["title"],
+            "listed_title": row["listed_title"],
+            "category": row["category"],
+            "status": row["status"],
+            "url": urls[-1] if urls else row["canonical_url"],
+            "etag": row["etag"],
+            "last_modified": row["last_modified"],
+            "complete": bool(row["complete"]),
+        }
+    return out
+
+
+def content_fingerprint(doc: IncomingDocument) -> str:
+    """What counts as the document's content: title, main text, and each attachment's extracted
+    text (never raw bytes, so a re-exported PDF with the same words is no change)."""
+    h = hashlib.sha256()
+    h.update(normalize(doc.title).encode())
+    h.update(b"\x00")
+    h.update(normalize(doc.text).encode())
+    for attachment in sorted(doc.attachments, key=lambda a: a.url):
+        h.update(b"\x00")
+        h.update(attachment.url.rsplit("/", 1)[-1].encode())
+        h.update(b"\x01")
+        h.update(normalize(attachment.text).encode())
+    return h.hexdigest()
+
+
+def insert_version(db: Database, document_id: int, doc: IncomingDocument, fingerprint: str, now: str) -> int:
+    version_id = db["versions"].insert(
+        {
+            "document_id": document_id,
+            "fetched_at": now,
+            "etag": doc.etag,
+            "last_modified": doc.last_modified,
+            "raw_sha256": doc.raw_sha256,
+            "title": doc.title,
+            "text": doc.text,
+            "tokens": tokens_for_index(doc.text),
+            "content_hash": fingerprint,
+            "criteria_text": doc.criteria_text,
+            "http_status": doc.http_status,
+        }
+    ).last_pk
+    for a in doc.attachments:
+        db["attachments"].insert(
+            {
+                "version_id": version_id,
+                "document_id": document_id,
+                "url": a.url,
+                "file_name": a.name,
+                "media_type": a.media_type,
+                "kind": a.kind,
+                "sha256": a.sha256,
+                "size": a.size,
+                "text": a.text,
+                "text_hash": hashlib.sha256(normalize(a.text).encode()).hexdigest() if a.text else None,
+                "tables": json.dumps(a.tables, ensure_ascii=False) if a.tables else None,
+                "parse_status": a.parse_status,
+                "parse_error": a.parse_error,
+            }
+        )
+    return int(version_id)
+
+
+def reindex(db: Database, document_id: int, title: str, text: str, attachments_text: str) -> None:
+    db.execute("delete from documents_fts where document_id = ?", [document_id])
+    db.execute(
+        "insert into documents_fts (title, body, document_id) values (?, ?, ?)",
+        [tokens_for_index(title), tokens_for_index(text + "\n" + attachments_text), document_id],
+    )
+
+
+def recent_versions(db: Database, document_id: int, window: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "select id, content_hash from versions where document_id = ? order by id desc limit ?",
+            [document_id, window],
+        )
+    )

@@ -1,0 +1,72 @@
+"""Plain records that the crawl hands to storage: no Scrapy, no parsing left to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class StoredAttachment:
+    url: str
+    name: str
+    sha256: str | None
+    size: int | None
+    media_type: str | None
+    kind: str | None
+    text: str
+    tables: list[Any]
+    parse_status: str  # ok | failed | unsupported | not_fetched
+    parse_error: str | None = None
+
+
+@dataclass
+class ListEntryIn:
+    enterprise: str
+    province: str | None
+    type: str | None
+
+
+@dataclass
+class IncomingDocument:
+    """One successfully read article, parsed and classified.
+
+    `entries` is None when the document carries no list or its list could not be read; an
+    empty list is never used to mean "unreadable".
+    """
+
+    source_id: str
+    authority: str
+    doc_key: str
+    url: str
+    fetched_url: str
+    title: str
+    text: str
+    raw_sha256: str
+    art_id: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    http_status: int = 200
+    column: str | None = None
+    listed_title: str | None = None
+    listed_date: str | None = None
+    doc_number: str | None = None
+    published_at: str | None = None
+    pubdate_meta: str | None = None
+    maketime_meta: str | None = None
+    signed_date: str | None = None
+    category: str = "irrelevant"
+    stage: str = "none"
+    batch: int | None = None
+    list_kind: str | None = None  # proposed | final | revocation
+    classification: dict[str, Any] = field(default_factory=dict)
+    entries: list[ListEntryIn] | None = None
+    list_problem: str | None = None
+    deadline: str | None = None
+    criteria_text: str | None = None
+    attachments: list[StoredAttachment] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every attachment was fetched; otherwise the next run fetches the page again in full."""
+        return all(a.parse_status != "not_fetched" for a in self.attachments)

@@ -1,0 +1,76 @@
+"""Read-side queries for analysts: changes, Chinese full-text search, documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.text import tokens_for_query
+
+
+def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,
+                 source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    sql = """select c.*, d.title, d.canonical_url as url, d.doc_number from changes c
+             left join documents d on d.id = c.document_id where 1=1"""
+    params: list[Any] = []
+    if since:
+        sql += " and c.detected_at >= ?"
+        params.append(since)
+    if kinds:
+        parts = []
+        for kind in kinds:
+            if kind.endswith("*") or kind.endswith("."):
+                parts.append("c.kind like ?")
+                params.append(kind.rstrip("*") + "%")
+            else:
+                parts.append("c.kind = ?")
+                params.append(kind)
+        sql += " and (" + " or ".join(parts) + ")"
+    if source:
+        sql += " and c.source_id = ?"
+        params.append(source)
+    sql += " order by c.id"
+    if limit:
+        sql += f" limit {int(limit)}"
+    rows = []
+    for row in db.query(sql, params):
+        row = dict(row)
+        if row.get("details"):
+            row["details"] = json.loads(row["details"])
+        rows.append(row)
+    return rows
+
+
+def fts_query(text: str) -> str:
+    """The FTS5 MATCH expression for a query segmented the way the index was."""
+    words = tokens_for_query(text)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search(db: Database, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Chinese-aware full-text search: the query is segmented with jieba like the index."""
+    match = fts_query(query)
+    if not match:
+        return []
+    sql = """select d.id, d.title, d.canonical_url as url, d.doc_number, d.category, d.stage, d.published_at,
+                    d.source_id, snippet(documents_fts, 1, '[', ']', '…', 12) as snippet, bm25(documents_fts) as rank
+             from documents_fts join documents d on d.id = documents_fts.document_id
+             where documents_fts match ? order by rank limit ?"""
+    rows = []
+    for row in db.query(sql, [match, limit]):
+        row = dict(row)
+        row["snippet"] = row["snippet"].replace(" ", "")
+        rows.append(row)
+    return rows
+
+
+def documents(db: Database, *, category: str | None = None) -> list[dict[str, Any]]:
+    sql = """select id, source_id, art_id, title, authority, doc_number, category, stage, batch, published_at,
+                    signed_date, first_seen, last_changed, status, canonical_url as url from documents"""
+    params: list[Any] = []
+    if category:
+        sql += " where category = ?"
+        params.append(category)
+    return list(db.query(sql + " order by published_at desc", params))

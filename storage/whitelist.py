@@ -1,0 +1,182 @@
+"""The white list as a time series: proposals, final lists, revocations, and their diffs.
+
+`list_entries` rows are never deleted. A row is valid from `valid_from` until `valid_to`
+(exclusive; NULL = still valid), so "the list on date D" is one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.model import IncomingDocument, ListEntryIn
+
+
+@dataclass
+class ListChange:
+    kind: str
+    summary: str
+    entity: str | None
+    details: dict[str, Any]
+    suspect: bool = False
+
+
+@dataclass
+class ListOutcome:
+    changes: list[ListChange] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _entry_dict(e: Any) -> dict[str, Any]:
+    get = e.get if isinstance(e, dict) else lambda k: getattr(e, k, None)
+    return {"enterprise": get("enterprise"), "province": get("province"), "type": get("type")}
+
+
+def current_entries(db: Database, *, stage: str = "公告", batch: int | None = None) -> list[dict[str, Any]]:
+    sql = "select * from list_entries where valid_to is null and stage = ?"
+    params: list[Any] = [stage]
+    if batch is not None:
+        sql += " and batch = ?"
+        params.append(batch)
+    return list(db.query(sql + " order by batch, id", params))
+
+
+def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[dict[str, Any]]:
+    """The list as it stood on `day` (YYYY-MM-DD): final entries valid that day."""
+    stages = ("公告", "公示") if include_proposed else ("公告",)
+    marks = ",".join("?" for _ in stages)
+    sql = f"""select * from list_entries where stage in ({marks}) and valid_from <= ?
+              and (valid_to is null or valid_to > ?) order by batch, id"""
+    return list(db.query(sql, [*stages, day, day]))
+
+
+def _insert(db: Database, entries: Sequence[ListEntryIn], doc: IncomingDocument, document_id: int,
+            version_id: int, stage: str, day: str) -> None:
+    from storage.names import normalize_name
+
+    db["list_entries"].insert_all(
+        {
+            "enterprise": e.enterprise,
+            "normalized_name": normalize_name(e.enterprise),
+            "province": e.province,
+            "type": e.type,
+            "batch": doc.batch,
+            "stage": stage,
+            "document_id": document_id,
+            "version_id": version_id,
+            "evidence_sha256": _evidence(doc),
+            "valid_from": day,
+        }
+        for e in entries
+    )
+
+
+def _evidence(doc: IncomingDocument) -> str:
+    for a in doc.attachments:
+        if a.parse_status == "ok" and a.tables and a.sha256:
+            return a.sha256
+    return doc.raw_sha256
+
+
+def _close(db: Database, ids: Sequence[int], day: str, document_id: int, reason: str) -> None:
+    for entry_id in ids:
+        db["list_entries"].update(entry_id, {"valid_to": day, "ended_by_document_id": document_id,
+                                             "end_reason": reason})
+
+
+def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, version_id: int,
+                        day: str, *, suspect_share: float, previous_entries: list[dict] | None = None
+                        ) -> ListOutcome:
+    """Fold one white-list document into the time series and say what changed.
+
+    previous_entries: for an edited document, the entries its previous version contributed.
+    """
+    from storage.entitydiff import diff_entries
+
+    out = ListOutcome()
+    if doc.list_kind == "revocation":
+        return _revocation(db, doc, document_id, day, suspect_share)
+    if doc.entries is None:
+        out.problems.append(doc.list_problem or "the list in this document could not be read; entries kept as they were")
+        return out
+    if not doc.entries:
+        out.problems.append("the list in this document is empty; entries kept as they were")
+        return out
+    stage = "公示" if doc.list_kind == "proposed" else "公告"
+    if previous_entries is not None:
+        old = previous_entries
+        _close(db, [r["id"] for r in previous_entries], day, document_id, "superseded by a new version")
+    elif stage == "公告":
+        old = current_entries(db, stage="公示", batch=doc.batch)
+        _close(db, [r["id"] for r in old], day, document_id, "final list published")
+    else:
+        old = None
+    _insert(db, doc.entries, doc, document_id, version_id, stage, day)
+    batch = doc.batch
+    if old is None:
+        entries = [_entry_dict(e) for e in doc.entries]
+        out.changes.append(ListChange(
+            kind="list.proposed",
+            summary=f"公示第{batch}批拟公告企业名单（{len(entries)}家）" if batch else f"公示拟公告企业名单（{len(entries)}家）",
+            entity=None,
+            details={"batch": batch, "stage": "公示", "deadline": doc.deadline, "entries": entries},
+        ))
+        return out
+    diff = diff_entries([_entry_dict(r) for r in old], [_entry_dict(e) for e in doc.entries])
+    base = len(current_entries(db)) + len(old)
+    suspect = bool(base) and len(diff.removed) > suspect_share * base
+    was = "公示" if previous_entries is None else "上一版本"
+    for e in diff.removed:
+        e = _entry_dict(e)
+        out.changes.append(ListChange(
+            kind="list.entry_removed", entity=e["enterprise"], suspect=suspect,
+            summary=f"第{batch}批名单删除：{e['enterprise']}（{was}中有，{stage}中无）",
+            details={"batch": batch, **e, "reason": f"listed in the {was} but not in the {stage}"}))
+    for e in diff.added:
+        e = _entry_dict(e)
+        out.changes.append(ListChange(
+            kind="list.entry_added", entity=e["enterprise"],
+            summary=f"第{batch}批名单新增：{e['enterprise']}",
+            details={"batch": batch, **e, "reason": f"in the {stage}"}))
+    for old_e, new_e, fields in diff.changed:
+        o, n = _entry_dict(old_e), _entry_dict(new_e)
+        what = "、".join({"enterprise": "名称", "province": "省份", "type": "类型"}.get(f, f) for f in fields)
+        out.changes.append(ListChange(
+            kind="list.entry_changed", entity=n["enterprise"],
+            summary=f"第{batch}批名单变更（{what}）：{o['enterprise']} → {n['enterprise']}",
+            details={"batch": batch, "old": o, "new": n, "fields": list(fields)}))
+    return out
+
+
+def _revocation(db: Database, doc: IncomingDocument, document_id: int, day: str,
+                suspect_share: float) -> ListOutcome:
+    """A revocation names enterprises; end their entries. Names come from the document's table
+    where it has one, else from listed names found in its text."""
+    from storage.names import normalize_name, short_form_match
+
+    out = ListOutcome()
+    current = current_entries(db)
+    named: list[dict[str, Any]] = []
+    if doc.entries:
+        wanted = [normalize_name(e.enterprise) for e in doc.entries]
+        for row in current:
+            if any(row["normalized_name"] == w or short_form_match(w, row["normalized_name"]) for w in wanted):
+                named.append(row)
+    else:
+        haystack = normalize_name(doc.text + "\n" + "\n".join(a.text for a in doc.attachments))
+        named = [row for row in current if row["normalized_name"] and row["normalized_name"] in haystack]
+    if not named:
+        out.problems.append("a revocation names no enterprise on the current list; nothing removed")
+        return out
+    suspect = len(named) > suspect_share * max(len(current), 1)
+    _close(db, [r["id"] for r in named], day, document_id, "revoked")
+    for row in named:
+        out.changes.append(ListChange(
+            kind="list.entry_removed", entity=row["enterprise"], suspect=suspect,
+            summary=f"撤销规范条件企业资格：{row['enterprise']}（第{row['batch']}批）",
+            details={"batch": row["batch"], "enterprise": row["enterprise"], "province": row["province"],
+                     "type": row["type"], "reason": "revoked (撤销/取消)", "revoked_on": day}))
+    return out

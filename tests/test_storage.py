@@ -1,0 +1,112 @@
+"""The database, the blob store and canonical text."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage.blobs import BlobStore, sha256_hex
+from storage.db import known_migrations, open_db, schema_version
+from storage.errors import BlobNotFound, CorruptBlob, SchemaTooNew
+from storage.text import content_hash, index_words, normalize, segment
+
+
+def test_migrations_apply_on_empty_database_and_again_without_change(tmp_path):
+    path = tmp_path / "r.db"
+    db = open_db(path)
+    tables = set(db.table_names())
+    assert {"sources", "crawl_runs", "documents", "versions", "attachments", "list_entries", "changes",
+            "outbox", "documents_fts"} <= tables
+    assert schema_version(db) == known_migrations()
+    schema = db.execute("select sql from sqlite_master order by name").fetchall()
+    db.close()
+    db = open_db(path)
+    assert db.execute("select sql from sqlite_master order by name").fetchall() == schema
+    assert schema_version(db) == known_migrations()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "r.db"
+    open_db(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                 "values ('regwatch', '9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    before = conn.execute("select sql from sqlite_master").fetchall()
+    conn.close()
+    with pytest.raises(SchemaTooNew, match="9999_from_the_future"):
+        open_db(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("select sql from sqlite_master").fetchall() == before
+    conn.close()
+
+
+def test_blob_round_trip_and_corruption_is_detected(tmp_path):
+    store = BlobStore(tmp_path / "blobs")
+    data = "工业和信息化部公告2018年第40号".encode()
+    digest = store.put(data)
+    assert digest == sha256_hex(data)
+    assert store.put(data) == digest  # idempotent
+    assert store.get(digest) == data
+    path = store.path_for(digest)
+    assert path.parent.name == digest[:2]
+    path.write_bytes(data + b"tampered")
+    with pytest.raises(CorruptBlob):
+        store.get(digest)
+    with pytest.raises(BlobNotFound):
+        store.get("0" * 64)
+
+
+def test_blob_names_are_only_hashes(tmp_path):
+    store = BlobStore(tmp_path / "blobs")
+    with pytest.raises(ValueError):
+        store.path_for("../../etc/passwd")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＢＣ１２３", "ABC123"),
+        ("梯次\u200b利用", "梯次利用"),
+        ("国市监处罚〔2026〕29号", "国市监处罚〔2026〕29号"),
+        ("  多个   空格\u3000全角 ", "多个 空格 全角"),
+        ("第一行\r\n\r\n\r\n第二行", "第一行\n第二行"),
+    ],
+    ids=["fullwidth-ascii", "zero-width", "doc-number-brackets", "spaces", "blank-lines"],
+)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_equal_after_normalisation_hash_equal():
+    assert content_hash("符合《规范条件》企业名单（第一批）") == content_hash("符合《规范条件》企业名单(第一批) ")
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["梯次利用", "再生利用", "动力电池", "动力蓄电池", "规范条件", "白名单", "综合利用", "市场监管总局",
+     "工业和信息化部", "行政处罚"],
+)
+def test_segmentation_keeps_domain_terms_whole(term):
+    sentence = f"关于{term}的通知要求各地加强管理"
+    assert term in segment(sentence)
+
+
+def test_index_words_include_inner_dictionary_words():
+    words = index_words("新能源汽车废旧动力电池综合利用企业名单")
+    assert "动力电池" in words and "名单" in words and "废旧动力电池" in words
+
+
+def test_jieba_cache_lives_in_the_folder_we_choose():
+    import os
+    from pathlib import Path
+
+    from storage.text import cache_dir, tokenizer
+
+    assert cache_dir() == Path(os.environ["REGWATCH_CACHE_DIR"])
+    segment("预热")
+    assert tokenizer().tmp_dir == str(cache_dir())
+    assert (cache_dir() / "jieba.cache").exists()
