@@ -253,7 +253,7 @@ def _criteria(db: Database, doc: IncomingDocument, settings: IngestSettings, res
                 break
     if not base_text or not against:
         return
-    changes = [c for c in diff_clauses(base_text, doc.criteria_text or "") if c.status != "moved"]
+    changes = diff_clauses(base_text, doc.criteria_text or "", include_moved=False)
     if not changes:
         return
     clauses = []
@@ -264,8 +264,8 @@ def _criteria(db: Database, doc: IncomingDocument, settings: IngestSettings, res
             "number": clause.number if clause else "",
             "path": list(clause.path) if clause else [],
             "status": c.status,
-            "old": c.old.text if c.old else None,
-            "new": c.new.text if c.new else None,
+            "old": c.old.body if c.old else None,
+            "new": c.new.body if c.new else None,
             "diff": [{"op": op.op, "old": op.old, "new": op.new} for op in c.ops],
             "numbers": [list(pair) for pair in c.numbers],
         })

@@ -1,0 +1,277 @@
+"""Render word, clause and entity diffs as plain text, JSON-able dicts, or escaped HTML.
+
+Plain text uses neutral markers, [-deleted-] and {+inserted+}, which every channel can show
+or turn into its own markup. HTML escapes every string taken from the input (html.escape)
+and marks changes with <del>/<ins> carrying inline CSS, since mail clients drop style sheets.
+
+JSON schema (stable; a new field may be added, none is renamed or removed without a new
+"schema" version):
+
+word diff::
+
+    {"schema": "regwatch.worddiff/1",
+     "ops": [{"op": "equal"|"insert"|"delete"|"replace", "old": str, "new": str}, ...],
+     "summary": str}                      # summarize_ops, one line
+
+clause diff::
+
+    {"schema": "regwatch.clausediff/1",
+     "counts": {"changed": int, "added": int, "removed": int, "moved": int},
+     "changes": [{"status": "changed"|"added"|"removed"|"moved",
+                  "label": str,            # 二(三)1 of the new clause, else of the old one
+                  "similarity": float,     # 0..1, content similarity of old and new
+                  "old": CLAUSE | null, "new": CLAUSE | null,
+                  "ops": [OP, ...],        # as in the word diff; [] unless "changed"
+                  "numbers": [[old, new], ...],   # changed numbers, "" when absent
+                  "summary": str}, ...]}
+    CLAUSE = {"number": str, "level": int, "path": [str, ...], "label": str,
+              "heading": str, "text": str}
+
+entity diff::
+
+    {"schema": "regwatch.entitydiff/1",
+     "counts": {"added": int, "removed": int, "changed": int, "unchanged": int},
+     "added": [ENTRY, ...], "removed": [ENTRY, ...],
+     "changed": [{"old": ENTRY, "new": ENTRY, "fields": [str, ...]}, ...]}
+    ENTRY = {"enterprise": str, "province": str|null, "type": str|null, "batch": int|null}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any, Literal
+
+from storage.clauses import Clause, ClauseChange
+from storage.entitydiff import EntityDiff, entry_to_dict
+from storage.worddiff import DiffOp, ops_to_json, summarize_ops
+
+Format = Literal["text", "json", "html"]
+FORMATS = ("text", "json", "html")
+
+DEL_STYLE = "background:#ffe0e0;color:#8b0000;text-decoration:line-through"
+INS_STYLE = "background:#e0ffe0;color:#004d00;text-decoration:none"
+_STATUS_ZH = {"changed": "修改", "added": "新增", "removed": "删除", "moved": "编号变动"}
+_STATUS_EN = {"changed": "changed", "added": "added", "removed": "removed", "moved": "renumbered"}
+
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _marked_text(ops: Sequence[DiffOp]) -> str:
+    parts = []
+    for op in ops:
+        if op.op == "equal":
+            parts.append(op.new)
+            continue
+        if op.old:
+            parts.append(f"[-{op.old}-]")
+        if op.new:
+            parts.append(f"{{+{op.new}+}}")
+    return "".join(parts)
+
+
+def _marked_html(ops: Sequence[DiffOp]) -> str:
+    parts = []
+    for op in ops:
+        if op.op == "equal":
+            parts.append(escape(op.new))
+            continue
+        if op.old:
+            parts.append(f'<del style="{DEL_STYLE}">{escape(op.old)}</del>')
+        if op.new:
+            parts.append(f'<ins style="{INS_STYLE}">{escape(op.new)}</ins>')
+    return "".join(parts).replace("\n", "<br>\n")
+
+
+def render_word_diff(ops: Sequence[DiffOp], fmt: Format = "text") -> Any:
+    """The whole text with changes marked (text, html), or the schema above (json)."""
+    _check(fmt)
+    if fmt == "json":
+        return {"schema": "regwatch.worddiff/1", "ops": ops_to_json(ops), "summary": summarize_ops(ops)}
+    if fmt == "html":
+        return f'<div class="regwatch-worddiff">{_marked_html(ops)}</div>'
+    return _marked_text(ops)
+
+
+def _clause_json(clause: Clause | None) -> dict[str, Any] | None:
+    if clause is None:
+        return None
+    return {
+        "number": clause.number,
+        "level": clause.level,
+        "path": list(clause.path),
+        "label": clause.label,
+        "heading": clause.heading,
+        "text": clause.text,
+    }
+
+
+def _label(change: ClauseChange) -> str:
+    clause = change.new or change.old
+    return clause.label if clause else ""
+
+
+def _clause_summary(change: ClauseChange) -> str:
+    if change.status == "changed":
+        return summarize_ops(change.ops)
+    if change.status == "moved" and change.old and change.new:
+        return f"{change.old.label} → {change.new.label}"
+    clause = change.new or change.old
+    return clause.body.replace("\n", " ") if clause else ""
+
+
+def _counts(changes: Sequence[ClauseChange]) -> dict[str, int]:
+    counts = dict.fromkeys(_STATUS_ZH, 0)
+    for change in changes:
+        counts[change.status] += 1
+    return counts
+
+
+def render_clause_diff(changes: Sequence[ClauseChange], fmt: Format = "text") -> Any:
+    """One block per clause: label, status (Chinese and English), the word diff of a changed
+    clause with its changed numbers, the full text of an added or removed one."""
+    _check(fmt)
+    if fmt == "json":
+        return {
+            "schema": "regwatch.clausediff/1",
+            "counts": _counts(changes),
+            "changes": [
+                {
+                    "status": c.status,
+                    "label": _label(c),
+                    "similarity": c.similarity,
+                    "old": _clause_json(c.old),
+                    "new": _clause_json(c.new),
+                    "ops": ops_to_json(c.ops),
+                    "numbers": [list(pair) for pair in c.numbers],
+                    "summary": _clause_summary(c),
+                }
+                for c in changes
+            ],
+        }
+    if fmt == "html":
+        return _clause_html(changes)
+    return _clause_text(changes)
+
+
+def _status_line(change: ClauseChange) -> str:
+    label = _label(change)
+    if change.renumbered and change.old:
+        label = f"{change.old.label} → {label}"
+    return f"{label} {_STATUS_ZH[change.status]} ({_STATUS_EN[change.status]})"
+
+
+def _numbers_text(numbers: Sequence[tuple[str, str]]) -> str:
+    return "; ".join(f"{a or '—'} → {b or '—'}" for a, b in numbers)
+
+
+def _clause_text(changes: Sequence[ClauseChange]) -> str:
+    if not changes:
+        return "条款无变化 (no clause changed)"
+    blocks: list[str] = []
+    previous_moved = False
+    for change in changes:
+        if change.status == "moved":
+            if previous_moved:
+                blocks[-1] += "\n" + _status_line(change)
+            else:
+                blocks.append(_status_line(change))
+            previous_moved = True
+            continue
+        previous_moved = False
+        lines = [_status_line(change)]
+        if change.status == "changed":
+            lines.append("  " + _marked_text(change.ops).replace("\n", "\n  "))
+            if change.numbers:
+                lines.append("  数值 (numbers): " + _numbers_text(change.numbers))
+        elif change.status in ("added", "removed"):
+            clause = change.new or change.old
+            marker = "{+%s+}" if change.status == "added" else "[-%s-]"
+            if clause:
+                lines.append("  " + (marker % clause.body).replace("\n", "\n  "))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _clause_html(changes: Sequence[ClauseChange]) -> str:
+    if not changes:
+        return '<div class="regwatch-clausediff"><p>条款无变化 (no clause changed)</p></div>'
+    items = []
+    for change in changes:
+        body = ""
+        if change.status == "changed":
+            body = f"<div>{_marked_html(change.ops)}</div>"
+            if change.numbers:
+                body += f"<p>数值 (numbers): {escape(_numbers_text(change.numbers))}</p>"
+        elif change.status in ("added", "removed"):
+            clause = change.new or change.old
+            text = escape(clause.body).replace("\n", "<br>\n") if clause else ""
+            tag, style = ("ins", INS_STYLE) if change.status == "added" else ("del", DEL_STYLE)
+            body = f'<div><{tag} style="{style}">{text}</{tag}></div>'
+        items.append(
+            f'<li class="clause-{change.status}"><strong>{escape(_status_line(change))}</strong>{body}</li>'
+        )
+    return '<div class="regwatch-clausediff"><ul>' + "".join(items) + "</ul></div>"
+
+
+def _entry_text(entry: Any) -> str:
+    data = entry_to_dict(entry)
+    parts = [str(data["enterprise"] or "")]
+    parts += [str(data[k]) for k in ("province", "type") if data[k]]
+    if data["batch"] is not None:
+        parts.append(f"第{data['batch']}批")
+    return " · ".join(parts)
+
+
+def _change_text(old: Any, new: Any, fields: Sequence[str]) -> str:
+    a, b = entry_to_dict(old), entry_to_dict(new)
+    details = [f"{f}: {a[f] if a[f] is not None else '—'} → {b[f] if b[f] is not None else '—'}" for f in fields]
+    return f"{b['enterprise']} ({'; '.join(details)})"
+
+
+def render_entity_diff(diff: EntityDiff, fmt: Format = "text") -> Any:
+    """Enterprises added, removed and changed, then how many stayed the same."""
+    _check(fmt)
+    if fmt == "json":
+        return {
+            "schema": "regwatch.entitydiff/1",
+            "counts": {
+                "added": len(diff.added),
+                "removed": len(diff.removed),
+                "changed": len(diff.changed),
+                "unchanged": diff.unchanged_count,
+            },
+            "added": [entry_to_dict(e) for e in diff.added],
+            "removed": [entry_to_dict(e) for e in diff.removed],
+            "changed": [
+                {"old": entry_to_dict(o), "new": entry_to_dict(n), "fields": list(f)}
+                for o, n, f in diff.changed
+            ],
+        }
+    sections = [
+        ("新增 added", [_entry_text(e) for e in diff.added], "+"),
+        ("删除 removed", [_entry_text(e) for e in diff.removed], "-"),
+        ("变更 changed", [_change_text(o, n, f) for o, n, f in diff.changed], "~"),
+    ]
+    footer = f"未变 unchanged: {diff.unchanged_count}"
+    if fmt == "html":
+        parts = ['<div class="regwatch-entitydiff">']
+        for title, rows, sign in sections:
+            if not rows:
+                continue
+            tag, style = {"+": ("ins", INS_STYLE), "-": ("del", DEL_STYLE)}.get(sign, ("span", ""))
+            style_attr = f' style="{style}"' if style else ""
+            lis = "".join(f"<li><{tag}{style_attr}>{escape(row)}</{tag}></li>" for row in rows)
+            parts.append(f"<h4>{escape(title)} ({len(rows)})</h4><ul>{lis}</ul>")
+        parts.append(f"<p>{escape(footer)}</p></div>")
+        return "".join(parts)
+    lines = []
+    for title, rows, sign in sections:
+        if rows:
+            lines.append(f"{title} ({len(rows)}):")
+            lines.extend(f"  {sign} {row}" for row in rows)
+    lines.append(footer)
+    return "\n".join(lines)
