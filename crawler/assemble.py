@@ -15,7 +15,8 @@ from storage.blobs import BlobStore
 from storage.model import IncomingDocument, ListEntryIn, StoredAttachment
 from storage.text import normalize
 
-_CLAUSE_MARK = re.compile(r"(^|\n)\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+条)")
+_NUMERAL = "[一二三四五六七八九十]+"
+_CLAUSE_MARK = re.compile(rf"(^|\n)\s*({_NUMERAL}、|[（(]{_NUMERAL}[)）]|第{_NUMERAL}条)")
 
 
 def strip_noise(text: str, patterns: tuple[str, ...]) -> str:

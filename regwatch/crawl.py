@@ -75,7 +75,8 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
     settings.update(extra or {})
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.run", json.dumps(settings), *ids],
-        capture_output=True, text=True, timeout=timeout, env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
+        capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
     )
     statuses: dict[str, str] = {}
     for line in proc.stdout.splitlines():

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import immediate
 from storage.routing import DEFAULT_ROUTES, RouteFilter, routes_for
 
 CHANGE_KINDS = (
@@ -77,7 +78,7 @@ def record_change(
     row["suspect"] = int(bool(change.get("suspect")))
     if isinstance(row.get("details"), dict | list):
         row["details"] = json.dumps(row["details"], ensure_ascii=False)
-    with db.atomic():
+    with immediate(db):
         change_id = db["changes"].insert(row).last_pk
         payload = change_payload(change_id, {**change, "detected_at": row["detected_at"]})
         payload_json = json.dumps(payload, ensure_ascii=False, default=str)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -45,3 +47,26 @@ def open_db(path: str | Path = DEFAULT_DB, *, migrate: bool = True) -> Database:
 
 def schema_version(db: Database) -> list[str]:
     return [m.name for m in migrations.applied(db)]
+
+
+@contextmanager
+def immediate(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    sqlite-utils' atomic() begins DEFERRED: a transaction that reads first and then writes fails
+    at once with "database is locked" when another connection committed in between, whatever
+    busy_timeout says. Taking the lock first makes concurrent writers (a crawl and a notifier)
+    wait their turn. Nested inside an open transaction it is a plain savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
+from storage.db import immediate
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 
 GOOD_RUNS = ("ok", "degraded")
@@ -43,7 +44,7 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
                routes: Sequence[RouteFilter] = DEFAULT_ROUTES, now: datetime | None = None) -> int | None:
     """Write the crawl_runs row; on a state change, record a source.health change. Returns its id."""
     now = now or utcnow()
-    with db.atomic():
+    with immediate(db):
         db["crawl_runs"].insert({
             "source_id": source_id, "started_at": started_at, "finished_at": iso(now), "status": status,
             "pages": pages, "items": items, "requests": requests, "http_codes": http_codes,
@@ -96,7 +97,7 @@ def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[Ro
                 continue
         if row.get("health") in ("stale", "blocked", "broken"):
             continue
-        with db.atomic():
+        with immediate(db):
             reason = f"no good crawl since {last or 'ever'} (expected every {hours:g} h)"
             change = _transition(db, row["id"], row, row.get("health") or "ok", "stale", reason, routes, now)
             if change:

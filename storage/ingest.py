@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
+from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
 from storage.model import IncomingDocument
 from storage.routing import DEFAULT_ROUTES, RouteFilter
@@ -93,7 +94,7 @@ def ingest(db: Database, doc: IncomingDocument, settings: IngestSettings) -> Ing
     """Store a successfully read document; append a version only if its content changed."""
     now = iso(utcnow())
     fingerprint = content_fingerprint(doc)
-    with db.atomic():
+    with immediate(db):
         existing = next(iter(db.query("select * from documents where doc_key = ?", [doc.doc_key])), None)
         if existing is None:
             return _ingest_new(db, doc, settings, fingerprint, now)
@@ -285,7 +286,7 @@ def _criteria_text_of_version(db: Database, version_id: int | None) -> str | Non
 
 def record_missing(db: Database, doc_key: str, http_status: int, settings: IngestSettings) -> int | None:
     """A 404/410 for a known document: count it; after N consecutive runs it is withdrawn."""
-    with db.atomic():
+    with immediate(db):
         row = next(iter(db.query("select * from documents where doc_key = ?", [doc_key])), None)
         if row is None or row["status"] != "live":
             return None

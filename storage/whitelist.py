@@ -95,12 +95,13 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     previous_entries: for an edited document, the entries its previous version contributed.
     """
     from storage.entitydiff import diff_entries
+    from storage.names import normalize_name
 
     out = ListOutcome()
     if doc.list_kind == "revocation":
         return _revocation(db, doc, document_id, day, suspect_share)
     if doc.entries is None:
-        out.problems.append(doc.list_problem or "the list in this document could not be read; entries kept as they were")
+        out.problems.append(doc.list_problem or "the list could not be read; entries kept as they were")
         return out
     if not doc.entries:
         out.problems.append("the list in this document is empty; entries kept as they were")
@@ -118,14 +119,15 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     batch = doc.batch
     if old is None:
         entries = [_entry_dict(e) for e in doc.entries]
+        which = f"第{batch}批" if batch else ""
         out.changes.append(ListChange(
             kind="list.proposed",
-            summary=f"公示第{batch}批拟公告企业名单（{len(entries)}家）" if batch else f"公示拟公告企业名单（{len(entries)}家）",
+            summary=f"公示{which}拟公告企业名单（{len(entries)}家）",
             entity=None,
             details={"batch": batch, "stage": "公示", "deadline": doc.deadline, "entries": entries},
         ))
         return out
-    diff = diff_entries([_entry_dict(r) for r in old], [_entry_dict(e) for e in doc.entries])
+    diff = diff_entries([_entry_dict(r) for r in old], list(doc.entries))
     base = len(current_entries(db)) + len(old)
     suspect = bool(base) and len(diff.removed) > suspect_share * base
     was = "公示" if previous_entries is None else "上一版本"
@@ -135,12 +137,21 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
             kind="list.entry_removed", entity=e["enterprise"], suspect=suspect,
             summary=f"第{batch}批名单删除：{e['enterprise']}（{was}中有，{stage}中无）",
             details={"batch": batch, **e, "reason": f"listed in the {was} but not in the {stage}"}))
-    for e in diff.added:
-        e = _entry_dict(e)
+    renamed = {id(new_e) for _, new_e, _ in diff.changed}
+    really_new = {id(e) for e in diff.added}
+    proposed_names = {r.get("normalized_name") for r in old}
+    for e in doc.entries:
+        # A final list puts every enterprise that is not a corrected one onto the list: confirmed
+        # from its 公示, or new. An edited version only adds what the previous version lacked.
+        if id(e) in renamed or (previous_entries is not None and id(e) not in really_new):
+            continue
+        confirmed = normalize_name(e.enterprise) in proposed_names
+        d = _entry_dict(e)
         out.changes.append(ListChange(
-            kind="list.entry_added", entity=e["enterprise"],
-            summary=f"第{batch}批名单新增：{e['enterprise']}",
-            details={"batch": batch, **e, "reason": f"in the {stage}"}))
+            kind="list.entry_added", entity=d["enterprise"],
+            summary=f"第{batch}批{stage}名单列入：{d['enterprise']}" + ("（公示后确认）" if confirmed else ""),
+            details={"batch": batch, **d,
+                     "reason": f"confirmed from the {was}" if confirmed else f"new in the {stage}"}))
     for old_e, new_e, fields in diff.changed:
         o, n = _entry_dict(old_e), _entry_dict(new_e)
         what = "、".join({"enterprise": "名称", "province": "省份", "type": "类型"}.get(f, f) for f in fields)

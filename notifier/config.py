@@ -1,0 +1,167 @@
+"""The notifier's part of regwatch.toml: `[notify]`, `[channels.*]` and `[routes.*]`, checked at
+load time so that a typo fails the start, not the first alert months later."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from notifier.channels import Channel, build_channel
+from notifier.errors import ConfigError
+from notifier.options import Option, validate
+from storage.changes import CHANGE_KINDS
+from storage.routing import CATEGORIES, DEFAULT_ROUTES, RouteFilter
+
+__all__ = ["ConfigError", "NotifierConfig", "NotifySettings", "expand_env", "load_toml",
+           "parse_notifier_config"]
+
+AUTHORITIES = ("MIIT", "SAMR")
+BUILTIN_LOG = "log"
+CONTENT_CATEGORIES = ("whitelist", "criteria", "inspection", "penalty")
+
+NOTIFY_OPTIONS = {
+    "max_attempts": Option("int", "tries before a row is dead-lettered", default=8, minimum=1),
+    "backoff_base_seconds": Option("float", "first retry delay; doubles each attempt", default=30.0,
+                                   minimum=0),
+    "backoff_max_seconds": Option("float", "longest retry delay", default=3600.0, minimum=0),
+    "lease_seconds": Option("float", "how long a worker holds claimed rows", default=120.0, minimum=0.1),
+    "batch_size": Option("int", "rows claimed per pass", default=50, minimum=1),
+}
+
+ROUTE_OPTIONS = {
+    "channels": Option("list", "channel names to deliver through", required=True),
+    "categories": Option("list", "document categories wanted", choices=CATEGORIES),
+    "authorities": Option("list", "authorities wanted (all when left out)", choices=AUTHORITIES),
+    "kinds": Option("list", "change kinds wanted, 'list.*' style prefixes allowed (all when left out)"),
+    "keywords": Option("list", "jieba words that must occur; end one with * for a substring match"),
+    "mode": Option("str", "send each change at once, or bundle them daily", default="immediate",
+                   choices=("immediate", "digest")),
+    "digest_at": Option("time", "digest time, HH:MM Asia/Shanghai (digest mode only)"),
+    "ops": Option("bool", "receive health alerts (source.health, outbox.dead)", default=False),
+}
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    max_attempts: int = 8
+    backoff_base_seconds: float = 30.0
+    backoff_max_seconds: float = 3600.0
+    lease_seconds: float = 120.0
+    batch_size: int = 50
+
+
+@dataclass
+class NotifierConfig:
+    """Validated notifier settings: channel instances by name and the routes that use them."""
+
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    routes: tuple[RouteFilter, ...] = DEFAULT_ROUTES
+
+    def route_filters(self) -> list[RouteFilter]:
+        """What the crawl passes to storage.changes.record_change."""
+        return list(self.routes)
+
+    def route(self, name: str) -> RouteFilter | None:
+        return next((r for r in self.routes if r.name == name), None)
+
+    def channel(self, name: str) -> Channel | None:
+        return self.channels.get(name)
+
+    def digest_routes(self) -> frozenset[str]:
+        return frozenset(r.name for r in self.routes if r.mode == "digest")
+
+
+def parse_notifier_config(cfg: Mapping[str, Any]) -> NotifierConfig:
+    """Read `notify`, `channels` and `routes` from a loaded regwatch.toml; ignore other sections."""
+    notify = NotifySettings(**validate("notify", NOTIFY_OPTIONS, _table(cfg, "notify")))
+    if notify.backoff_max_seconds < notify.backoff_base_seconds:
+        raise ConfigError("notify.backoff_max_seconds: must be at least backoff_base_seconds "
+                          f"({notify.backoff_base_seconds:g})")
+    channels: dict[str, Channel] = {BUILTIN_LOG: build_channel(BUILTIN_LOG, {"kind": "log"})}
+    for name, settings in _table(cfg, "channels").items():
+        channels[name] = build_channel(name, settings)
+    route_tables = _table(cfg, "routes")
+    routes = [_route(name, settings, channels) for name, settings in route_tables.items()]
+    if not routes:
+        return NotifierConfig(notify, channels, DEFAULT_ROUTES)
+    if not any(r.ops for r in routes):
+        name = "ops" if "ops" not in route_tables else "ops-log"
+        routes.append(RouteFilter(name=name, channels=(BUILTIN_LOG,), categories=(), ops=True))
+    return NotifierConfig(notify, channels, tuple(routes))
+
+
+def _table(cfg: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = cfg.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{key}: expected a table, got {type(value).__name__}")
+    return value
+
+
+def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channel]) -> RouteFilter:
+    where = f"routes.{name}"
+    values = validate(where, ROUTE_OPTIONS, settings)
+    for channel in values["channels"]:
+        if channel not in channels:
+            raise ConfigError(f"{where}.channels: {channel!r} is not a defined channel; "
+                              f"channels: {', '.join(sorted(channels))}")
+    for kind in values["kinds"] or ():
+        prefix = kind.rstrip("*")
+        if not any(k == kind or (kind.endswith("*") and k.startswith(prefix)) for k in CHANGE_KINDS):
+            raise ConfigError(f"{where}.kinds: {kind!r} matches no change kind; kinds: {', '.join(CHANGE_KINDS)}")
+    if values["mode"] == "digest" and not values["digest_at"]:
+        raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
+    if values["mode"] != "digest" and values["digest_at"]:
+        raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
+    categories = values["categories"]
+    if categories is None:
+        categories = () if values["ops"] else CONTENT_CATEGORIES
+    return RouteFilter(
+        name=name,
+        channels=values["channels"],
+        categories=tuple(categories),
+        authorities=values["authorities"] or (),
+        kinds=values["kinds"] or (),
+        keywords=values["keywords"] or (),
+        ops=values["ops"],
+        mode=values["mode"],
+        digest_at=values["digest_at"] or "09:00",
+    )
+
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand_env(value: Any, environ: Mapping[str, str] | None = None, where: str = "") -> Any:
+    """Replace ${NAME} in every string with that environment variable; a missing one is an error."""
+    env = os.environ if environ is None else environ
+    if isinstance(value, str):
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in env:
+                raise ConfigError(f"{where or 'config'}: environment variable {name} is not set")
+            return env[name]
+
+        return _ENV.sub(substitute, value)
+    if isinstance(value, Mapping):
+        return {k: expand_env(v, env, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand_env(v, env, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def load_toml(path: str | Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read a regwatch.toml and expand ${ENV}; used by `python -m notifier`."""
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    return expand_env(raw, environ)

@@ -1,0 +1,24 @@
+"""Stable delivery ids: the same outbox row always goes out under the same id, so receivers can
+drop duplicates after a crash or a retry.
+
+The row's creation time is mixed in with its dedupe key because dedupe keys restart at
+change-1 in every new database; two installations must not collide at one receiver.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+PREFIX = "rw-"
+
+
+def delivery_id(dedupe_key: str, created_at: str) -> str:
+    digest = hashlib.sha256(f"{dedupe_key}\n{created_at}".encode()).hexdigest()
+    return PREFIX + digest[:32]
+
+
+def digest_delivery_id(member_ids: Iterable[str]) -> str:
+    """One id for a bundle, derived from the set of its members (order does not matter)."""
+    joined = "\n".join(sorted(set(member_ids)))
+    return PREFIX + "digest-" + hashlib.sha256(f"digest\n{joined}".encode()).hexdigest()[:32]

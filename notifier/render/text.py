@@ -1,0 +1,69 @@
+"""Plain text: the email text part, the log channel, and Apprise bodies."""
+
+from __future__ import annotations
+
+from notifier.alert import Alert, Segment
+from notifier.chinese import display_width, pad
+from notifier.render.common import MARKS, compact
+
+RULE = "─" * 40
+
+
+def text_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+    """Word-level marks that survive any mail client: [-removed-]{+added+}."""
+    parts = []
+    for seg in compact(segments):
+        if seg.op == "equal":
+            parts.append(seg.old or seg.new)
+        elif seg.op == "delete":
+            parts.append(f"[-{seg.old}-]")
+        elif seg.op == "insert":
+            parts.append(f"{{+{seg.new}+}}")
+        else:
+            parts.append(f"[-{seg.old}-]{{+{seg.new}+}}")
+    return "".join(parts)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def render_text(alert: Alert) -> str:
+    lines = [alert.headline_zh, alert.headline_en]
+    if alert.needs_review:
+        lines.append("⚠ 需要复核 / needs review")
+    if alert.summary:
+        lines += ["", alert.summary]
+    lines.append("")
+    width = max(display_width(label) for label, _ in alert.facts) if alert.facts else 0
+    lines += [f"{pad(label, width)}  {value}" for label, value in alert.facts]
+    if alert.entries:
+        header = ["变动 / Change", "企业 / Enterprise", "省份 / Province", "类型 / Type"]
+        rows = [[MARKS.get(e.mark, e.mark), e.enterprise, e.province, e.type] for e in alert.entries]
+        if not alert.marked:
+            header, rows = header[1:], [r[1:] for r in rows]
+        lines += ["", alert.entries_caption, *_table([header, *rows])]
+    if alert.text_diff:
+        lines += ["", "正文变更 / Text changes（[-删除-]{+新增+}）", "  " + text_diff(alert.text_diff)]
+    if alert.clauses:
+        lines += ["", f"条款变更 / Clauses changed（{len(alert.clauses)}）"]
+        for clause in alert.clauses:
+            lines.append(f"  {clause.number or '—'}  [{clause.status}]")
+            lines.append("    " + text_diff(clause.segments))
+            if clause.numbers:
+                lines.append("    数值 / Figures：" + "；".join(f"{a} → {b}" for a, b in clause.numbers))
+    if alert.notes:
+        lines += ["", *alert.notes]
+    if alert.links:
+        lines += ["", "链接 / Links", *[f"  {label}: {url}" for label, url in alert.links]]
+    if alert.evidence:
+        lines += ["", "证据 / Evidence", *[f"  {label}: {value}" for label, value in alert.evidence]]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_digest_text(title_zh: str, title_en: str, alerts: list[Alert]) -> str:
+    parts = [f"{title_zh}\n{title_en}\n"]
+    for i, alert in enumerate(alerts, 1):
+        parts.append(f"{RULE}\n[{i}/{len(alerts)}] {render_text(alert)}")
+    return "\n".join(parts)

@@ -1,0 +1,235 @@
+"""Fault switches: ways the replica can misbehave, each one independent and picked by name.
+
+Every fault accepts `host` (miit, samr or both; default both) and `paths` (a substring of the
+request target, or a glob on the path when it holds * ? or [; a string or a list; default all),
+plus its own options. Unknown names and options are refused with the allowed ones listed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from typing import Any, ClassVar
+
+from replica.sites import BUILD_UNIT_PATH
+from replica.wire import Reply, Request
+
+
+class FaultError(ValueError):
+    """A fault name or option that does not exist, or a bad option value."""
+
+
+class Fault:
+    name: ClassVar[str] = ""
+    defaults: ClassVar[dict[str, Any]] = {}
+    registry: ClassVar[dict[str, type[Fault]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            Fault.registry[cls.name] = cls
+
+    def __init__(self, **options: Any) -> None:
+        allowed = {"host", "paths", *self.defaults}
+        unknown = sorted(set(options) - allowed)
+        if unknown:
+            raise FaultError(f"fault {self.name!r}: unknown option(s) {unknown}; allowed: {sorted(allowed)}")
+        self.host = options.pop("host", "both")
+        if self.host not in ("miit", "samr", "both"):
+            raise FaultError(f"fault {self.name!r}: host must be miit, samr or both, not {self.host!r}")
+        paths = options.pop("paths", None)
+        self.paths: list[str] = [paths] if isinstance(paths, str) else list(paths or [])
+        self.options = {**self.defaults, **options}
+
+    def matches(self, request: Request) -> bool:
+        if self.host != "both" and request.site != self.host:
+            return False
+        if not self.paths:
+            return True
+        for pattern in self.paths:
+            if any(ch in pattern for ch in "*?["):
+                if fnmatch.fnmatchcase(request.path, pattern):
+                    return True
+            elif pattern in request.target:
+                return True
+        return False
+
+    def describe(self) -> dict[str, Any]:
+        return {"host": self.host, "paths": self.paths, **self.options}
+
+    # Hooks. A blocking fault answers instead of the site; a transforming one edits the answer.
+    def block(self, request: Request) -> Reply | None:
+        return None
+
+    def transform(self, request: Request, reply: Reply) -> Reply:
+        return reply
+
+    def delay(self) -> float:
+        return 0.0
+
+    @property
+    def exhausted(self) -> bool:
+        return False
+
+
+def _token(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+class NotFound(Fault):
+    """404 (or 410 with gone=true) for the matching paths, as for a withdrawn article."""
+
+    name = "not_found"
+    defaults = {"gone": False}
+
+    def block(self, request: Request) -> Reply | None:
+        status = 410 if self.options["gone"] else 404
+        return Reply.html(status, f"<html><body><h1>{status}</h1></body></html>")
+
+
+class UserAgentCheck(Fault):
+    """403 without a browser-like User-Agent, and 403 for build/unit calls without a Referer."""
+
+    name = "ua_check"
+
+    def block(self, request: Request) -> Reply | None:
+        if "Mozilla/" not in request.header("user-agent"):
+            return Reply.html(403, "<html><body><h1>403 Forbidden</h1></body></html>")
+        if request.path == BUILD_UNIT_PATH and not request.header("referer"):
+            return Reply.html(403, "<html><body><h1>403 Forbidden</h1></body></html>")
+        return None
+
+
+class JslChallenge(Fault):
+    """加速乐-style 521: a tiny page whose script sets __jsl_clearance_s and reloads."""
+
+    name = "jsl521"
+
+    def block(self, request: Request) -> Reply | None:
+        token = _token("jsl", request.target)
+        body = (
+            "<html><head></head><body><script>"
+            f"document.cookie=('__jsl_clearance_s')+('=')+('1764115200.{token[:3]}|0|{token[3:30]}')"
+            "+(';max-age=3600;path=/');location.href=location.pathname+location.search"
+            "</script></body></html>"
+        )
+        reply = Reply.html(521, body)
+        reply.headers.append(("Set-Cookie", f"__jsluid_s={token[:32]}; max-age=31536000; path=/; HttpOnly"))
+        return reply
+
+
+class RuishuChallenge(Fault):
+    """瑞数-style 412: a page that defines $_ts and loads an obfuscated script."""
+
+    name = "ruishu412"
+
+    def block(self, request: Request) -> Reply | None:
+        token = _token("rs", request.target)
+        body = (
+            f'<!DOCTYPE html><html><head><meta id="{token[:10]}" content="{token}">'
+            f"<script>$_ts=window['$_ts'];if(!$_ts)$_ts={{}};$_ts.nsd=48211;$_ts.cd=\"{token}\";</script>"
+            f'<script src="/{token[:8]}/{token[8:16]}.js" r="m"></script></head><body></body></html>'
+        )
+        reply = Reply.html(412, body)
+        reply.headers.append(("Set-Cookie", f"{token[:6]}S={token[6:40]}; path=/; HttpOnly"))
+        return reply
+
+
+class ServerErrors(Fault):
+    """The next `count` matching requests answer `status` (503), then the fault switches off."""
+
+    name = "error5xx"
+    defaults = {"count": 3, "status": 503}
+
+    def block(self, request: Request) -> Reply | None:
+        if self.options["count"] <= 0:
+            return None
+        self.options["count"] -= 1
+        return Reply.html(int(self.options["status"]), "<html><body><h1>Service Unavailable</h1></body></html>")
+
+    @property
+    def exhausted(self) -> bool:
+        return self.options["count"] <= 0
+
+
+class Slow(Fault):
+    """Delay each matching response by `delay` seconds."""
+
+    name = "slow"
+    defaults = {"delay": 2.0}
+
+    def delay(self) -> float:
+        return float(self.options["delay"])
+
+
+class Truncate(Fault):
+    """Cut bodies in half: mode=transport promises the full length and closes early;
+    mode=content sends half the bytes with a matching Content-Length (a garbage file)."""
+
+    name = "truncate"
+    defaults = {"mode": "transport"}
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        if self.options["mode"] not in ("transport", "content"):
+            raise FaultError("fault 'truncate': mode must be transport or content")
+
+    def transform(self, request: Request, reply: Reply) -> Reply:
+        if len(reply.body) < 2:
+            return reply
+        if self.options["mode"] == "content":
+            reply.body = reply.body[: len(reply.body) // 2]
+        else:
+            reply.cut_transport = True
+        return reply
+
+
+class Gbk(Fault):
+    """Article pages encoded in GBK while the header still says charset=utf-8 (the meta says gbk)."""
+
+    name = "gbk"
+
+    def transform(self, request: Request, reply: Reply) -> Reply:
+        if reply.kind != "article":
+            return reply
+        text = reply.body.decode("utf-8").replace("charset=utf-8", "charset=gbk", 1)
+        reply.body = text.encode("gbk", errors="xmlcharrefreplace")
+        return reply
+
+
+class Redesign(Fault):
+    """A redesigned template: fragments and articles use other markup; still HTTP 200."""
+
+    name = "redesign"
+
+
+BLOCKING_ORDER = ("not_found", "ua_check", "jsl521", "ruishu412", "error5xx")
+TRANSFORM_ORDER = ("gbk", "truncate")
+
+
+def make_fault(name: str, options: dict[str, Any]) -> Fault:
+    cls = Fault.registry.get(name)
+    if cls is None:
+        raise FaultError(f"unknown fault {name!r}; known: {sorted(Fault.registry)}")
+    return cls(**options)
+
+
+def parse_cli_fault(spec: str) -> tuple[str, dict[str, Any]]:
+    """`name` or `name:key=value,key=value` (values: numbers, true/false, or text)."""
+    name, _, rest = spec.partition(":")
+    options: dict[str, Any] = {}
+    for pair in filter(None, rest.split(",")):
+        key, _, value = pair.partition("=")
+        options[key.strip()] = _cli_value(value.strip())
+    return name.strip(), options
+
+
+def _cli_value(value: str) -> Any:
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value

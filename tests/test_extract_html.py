@@ -1,0 +1,190 @@
+"""Article main text, tables, attachment links and encodings; listing rows and pagination."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.html import (
+    MIIT_ARTICLE_SELECTORS,
+    SelectorError,
+    decode_html,
+    extract_article,
+    extract_listing_rows,
+    pagination_info,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+PAGE = (FIXTURES / "miit_article.html").read_bytes()
+URL = "https://www.miit.gov.cn/jgsj/jns/gzdt/art/2026/art_0a1b2c3d4e5f40718293a4b5c6d7e8f9.html"
+SELECTORS = {**MIIT_ARTICLE_SELECTORS, "remove": ".share, script, style"}
+TITLE = "关于拟公告的符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名单(第六批)的公示"
+
+
+def test_miit_article_fields() -> None:
+    article = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
+    assert article.found == {"title": True, "time": True, "source": True, "body": True}
+    assert article.title == TITLE
+    assert article.con_time == "发布时间:2026-05-06 16:27"
+    assert article.source == "来源:节能与综合利用司"
+    assert article.meta["PubDate"] == "2026-05-06 17:02"  # differs from #con_time, as on the real site
+    assert article.meta["MakeTime"] == "2026-05-07 09:14:31"
+    assert article.encoding == "utf-8"
+
+
+def test_main_text_keeps_paragraphs_and_drops_chrome() -> None:
+    text = extract_article(PAGE, URL, SELECTORS, encoding="utf-8").text
+    lines = text.split("\n")
+    # A source line break between two Chinese characters is no space (CSS Text 3).
+    assert "核查等程序,现将拟公告的符合" in text
+    assert "公示时间:2026年5月6日至2026年5月12日。如有异议,请于公示期内以书面形式反馈至节能与综合利用司。" in lines
+    assert "联系电话:010-68205365" in lines  # the HTML comment inside the number is gone
+    assert lines[-2:] == ["工业和信息化部节能与综合利用司", "2026年5月6日"]
+    for chrome in ("分享到", "visits", "版权所有", "首页", "字体"):
+        assert chrome not in text
+
+
+def test_table_in_body_is_rendered_and_returned_expanded() -> None:
+    article = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
+    assert article.tables == [[
+        ["序号", "省(区、市)", "企业名称", "类型"],
+        ["1", "浙江省", "示例循环科技(浙江)有限公司", "梯次利用"],
+        ["2", "浙江省", "示例再生资源浙江有限公司", "再生利用"],
+        ["3", "湖南省", "示例新材料湖南有限公司", "梯次利用、再生利用"],
+        ["注:排名不分先后"] * 4,
+    ]]
+    lines = article.text.split("\n")
+    assert "2\t浙江省\t示例再生资源浙江有限公司\t再生利用" in lines
+    assert "注:排名不分先后" in lines  # a colspan is written once in the text
+
+
+def test_attachment_links_absolute_and_unwrapped() -> None:
+    article = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
+    base = "/cms_files/filemanager/1226211233/attach/20265/"
+    assert article.attachments == [
+        (f"https://www.miit.gov.cn{base}5f0e8d1c2b3a49f8a7e6d5c4b3a29180.pdf", "拟公告企业名单(第六批).pdf"),
+        (f"https://www.miit.gov.cn{base}6a1b2c3d4e5f40718293a4b5c6d7e8f9.pdf", "在线预览"),
+        (f"http://www.miit.gov.cn{base}7b2c3d4e5f6a40718293a4b5c6d7e8f9.docx", "名单(可编辑版)"),
+    ]
+
+
+def test_gbk_page_with_utf8_header_decodes() -> None:
+    source = PAGE.decode("utf-8").replace("charset=utf-8", "charset=gbk")
+    gbk = source.encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        gbk.decode("utf-8")
+    article = extract_article(gbk, URL, SELECTORS, encoding="utf-8")
+    reference = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
+    assert article.encoding == "gb18030"
+    assert article.title == TITLE
+    assert article.text == reference.text
+    assert article.tables == reference.tables
+
+
+ENCODINGS = [
+    ("gbk-no-declaration", "<html><body><p>废旧动力电池</p></body></html>", "gbk", None, "gb18030"),
+    ("gbk-meta-only", '<html><head><meta charset="gb2312"></head><body><p>废旧动力电池</p></body></html>', "gbk",
+     None, "gb18030"),
+    ("utf8-mislabelled-gbk", "<html><body><p>废旧动力电池综合利用</p></body></html>", "utf-8", "GBK", "utf-8"),
+    ("utf8-latin1-header", "<html><body><p>废旧动力电池</p></body></html>", "utf-8", "ISO-8859-1", "utf-8"),
+    ("utf8-bom", "\ufeff<html><body><p>废旧动力电池</p></body></html>", "utf-8", "gbk", "utf-8-sig"),
+]
+
+
+@pytest.mark.parametrize(("html", "codec", "header", "used"), [c[1:] for c in ENCODINGS], ids=[c[0] for c in ENCODINGS])
+def test_decode_html(html: str, codec: str, header: str | None, used: str) -> None:
+    text, chosen = decode_html(html.encode(codec), header)
+    assert chosen == used
+    assert "废旧动力电池" in text
+
+
+def test_redesigned_template_is_reported_not_empty() -> None:
+    page = ("<html><head><meta name='ArticleTitle' content='新标题'></head>"
+            "<body><div class='new'>正文</div></body></html>")
+    article = extract_article(page.encode(), URL, SELECTORS, encoding="utf-8")
+    assert article.found == {"title": False, "time": False, "source": False, "body": False}
+    assert article.title == "新标题"  # meta ArticleTitle is the fallback
+    assert article.text == ""
+
+
+def test_empty_page() -> None:
+    article = extract_article(b"", URL, SELECTORS)
+    assert article.found["body"] is False
+
+
+def test_spans_expanded_in_every_direction() -> None:
+    page = """<html><body><div id="con_con"><table>
+      <tr><td rowspan="3">甲</td><td colspan="2">乙</td><td rowspan="2">丙</td></tr>
+      <tr><td>1</td><td>2</td></tr>
+      <tr><td colspan="2" rowspan="1">丁</td><td>3</td></tr>
+    </table></div></body></html>"""
+    article = extract_article(page, URL, {"body": "#con_con"})
+    assert article.tables == [[
+        ["甲", "乙", "乙", "丙"],
+        ["甲", "1", "2", "丙"],
+        ["甲", "丁", "丁", "3"],
+    ]]
+
+
+def test_layout_table_is_read_as_text() -> None:
+    page = """<html><body><div id="con_con"><table><tr><td>
+      <p>第一段。</p><table><tr><th>省份</th><th>企业名称</th></tr><tr><td>湖南省</td><td>示例有限公司</td></tr></table>
+      <p>第二段。</p></td></tr></table></div></body></html>"""
+    article = extract_article(page, URL, {"body": "#con_con"})
+    assert article.tables == [[["省份", "企业名称"], ["湖南省", "示例有限公司"]]]
+    assert article.text.split("\n") == ["第一段。", "省份\t企业名称", "湖南省\t示例有限公司", "第二段。"]
+
+
+def test_custom_attachment_selector_takes_every_match() -> None:
+    page = """<html><body><div id="con_con"><a class="att" href="/download?id=7">名单</a>
+      <a href="/other.html">其他</a></div></body></html>"""
+    default = extract_article(page, URL, {"body": "#con_con"})
+    custom = extract_article(page, URL, {"body": "#con_con", "attachments": "a.att"})
+    assert default.attachments == []
+    assert custom.attachments == [("https://www.miit.gov.cn/download?id=7", "名单")]
+
+
+def test_unknown_selector_key_names_allowed_keys() -> None:
+    with pytest.raises(SelectorError, match="allowed: title, time, source, body, remove, attachments"):
+        extract_article(PAGE, URL, {"body": "#con_con", "bodee": "x"})
+
+
+def test_bad_css_is_a_selector_error() -> None:
+    with pytest.raises(SelectorError, match="body"):
+        extract_article(PAGE, URL, {"body": "div[[["})
+
+
+LISTINGS = json.loads((FIXTURES / "listing_fragments.json").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", LISTINGS, ids=[c["id"] for c in LISTINGS])
+def test_listing_rows(case: dict) -> None:
+    rows = extract_listing_rows(case["html"], case["base_url"], case["selectors"])
+    assert [list(r) for r in rows] == case["rows"]
+
+
+@pytest.mark.parametrize("case", LISTINGS, ids=[c["id"] for c in LISTINGS])
+def test_pagination_info(case: dict) -> None:
+    assert list(pagination_info(case["html"])) == case["pagination"]
+
+
+def test_listing_title_attribute_beats_truncated_text() -> None:
+    case = LISTINGS[0]
+    rows = extract_listing_rows(case["html"], case["base_url"], case["selectors"])
+    assert not rows[0].title.endswith("...")
+
+
+def test_no_pagination_and_no_rows() -> None:
+    assert pagination_info("<ul><li>无</li></ul>") is None
+    assert pagination_info("") is None
+    assert extract_listing_rows("", "https://www.miit.gov.cn/") == []
+    assert extract_listing_rows("<div>改版后的页面</div>", "https://www.miit.gov.cn/", {"row": "li.cf"}) == []
+
+
+def test_source_line_breaks_follow_browser_rendering() -> None:
+    page = ("<html><body><div id='b'><p>核查等程序，\n  <span>现将</span>名单<b>予以\n公示</b>。Hello\n world</p>"
+            "<p>甲<br>乙</p></div></body></html>")
+    article = extract_article(page, URL, {"body": "#b"})
+    assert article.text == "核查等程序,现将名单予以公示。Hello world\n甲\n乙"
