@@ -254,7 +254,9 @@ def _criteria(db: Database, doc: IncomingDocument, settings: IngestSettings, res
                 break
     if not base_text or not against:
         return
-    changes = diff_clauses(base_text, doc.criteria_text or "", include_moved=False)
+    # The preamble (title lines before 一、) is no clause: its edits show in document.edited.
+    changes = [c for c in diff_clauses(base_text, doc.criteria_text or "", include_moved=False)
+               if (c.new or c.old) is not None and (c.new or c.old).path]
     if not changes:
         return
     clauses = []

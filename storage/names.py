@@ -191,6 +191,11 @@ def short_form_match(short: str, full: str) -> bool:
     short_cores = [c for c in _cores(short) if c]
     full_cores = [c for c in _cores(full) if c]
     if _LEGAL_SUFFIX.search(ns):  # a registered name is nobody's short form: cores must agree
+        if _LEGAL_SUFFIX.search(nf):
+            # Two registered names: different cities make different companies (西宁… vs 界首…);
+            # only a name that carries no city may match one that does.
+            (sc, sw), (fc, fw) = _cores(short), _cores(full)
+            return sc == fc or (sw is None and fw == sc) or (fw is None and sw == fc)
         return any(cs == cf for cs in short_cores for cf in full_cores)
     for cs in short_cores:
         for cf in full_cores:

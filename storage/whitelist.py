@@ -172,10 +172,17 @@ def _revocation(db: Database, doc: IncomingDocument, document_id: int, day: str,
     current = current_entries(db)
     named: list[dict[str, Any]] = []
     if doc.entries:
-        wanted = [normalize_name(e.enterprise) for e in doc.entries]
+        by_name: dict[str, list[dict[str, Any]]] = {}
         for row in current:
-            if any(row["normalized_name"] == w or short_form_match(w, row["normalized_name"]) for w in wanted):
-                named.append(row)
+            by_name.setdefault(row["normalized_name"], []).append(row)
+        for entry in doc.entries:
+            wanted = normalize_name(entry.enterprise)
+            hits = by_name.get(wanted) or [r for r in current if short_form_match(wanted, r["normalized_name"])]
+            if len({r["normalized_name"] for r in hits}) == 1:
+                named.extend(h for h in hits if h not in named)
+            else:
+                out.problems.append(f"revocation names {entry.enterprise}, which matches "
+                                    f"{len(hits)} listed enterprises; nothing removed for it")
     else:
         haystack = normalize_name(doc.text + "\n" + "\n".join(a.text for a in doc.attachments))
         named = [row for row in current if row["normalized_name"] and row["normalized_name"] in haystack]

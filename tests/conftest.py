@@ -43,3 +43,55 @@ def replica(replica_server):
     """The session's replica, set back to state 0 with every fault off."""
     replica_server.reset()
     return replica_server
+
+
+class Watcher:
+    """regwatch pointed at the replica with its own database: crawl, then look at what it stored."""
+
+    def __init__(self, replica, workdir: Path, extra_config: str = "") -> None:
+        from regwatch.config import load_config
+
+        self.replica = replica
+        self.workdir = workdir
+        config_path = workdir / "regwatch.toml"
+        config_path.write_text(extra_config, "utf-8")
+        env = {
+            "REGWATCH_MIIT_BASE_URL": replica.miit,
+            "REGWATCH_SAMR_BASE_URL": replica.samr,
+            "REGWATCH_DB": str(workdir / "regwatch.db"),
+            "REGWATCH_BLOBS": str(workdir / "blobs"),
+        }
+        self.config = load_config(config_path, environ={**os.environ, **env})
+
+    def crawl(self, *sources: str, full: bool = False, **extra):
+        from regwatch.crawl import run_crawl
+
+        settings = {"ROBOTSTXT_OBEY": True, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 10, **extra}
+        outcome = run_crawl(self.config, list(sources) or None, full=full, polite=False, extra=settings,
+                            timeout=240)
+        assert outcome.statuses, f"the crawl process failed:\n{outcome.log[-3000:]}"
+        return outcome
+
+    def db(self):
+        return open_db(self.config.database)
+
+    def changes_since(self, last_id: int) -> list[dict]:
+        db = self.db()
+        try:
+            return [dict(r) for r in db.query(
+                "select c.*, d.art_id from changes c left join documents d on d.id = c.document_id "
+                "where c.id > ? order by c.id", [last_id])]
+        finally:
+            db.close()
+
+    def last_change_id(self) -> int:
+        db = self.db()
+        try:
+            return db.execute("select coalesce(max(id), 0) from changes").fetchone()[0]
+        finally:
+            db.close()
+
+
+@pytest.fixture
+def watcher(replica, tmp_path) -> Watcher:
+    return Watcher(replica, tmp_path)

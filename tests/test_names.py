@@ -183,3 +183,10 @@ def test_short_forms_rank_by_how_well_the_cores_agree():
     full = best_matches("湖南邦普循环科技有限公司", LEGAL_NAMES)
     assert full[0] == ("湖南邦普循环科技有限公司", 1.0, "exact")
     assert all(how != "short_form" for _n, _s, how in full)
+
+
+def test_two_registered_names_in_different_cities_are_different_companies():
+    from storage.names import short_form_match
+
+    assert not short_form_match("西宁示例拓源循环科技有限公司", "界首示例拓源循环科技有限公司")
+    assert short_form_match("湖南邦普循环科技有限公司", "湖南邦普循环科技有限公司")

@@ -163,7 +163,7 @@ class HanwebSpider(scrapy.Spider):
             if request is not None:
                 yield request
         info = pagination_info(html)
-        more = info is not None and page * max(info[0], 1) < info[1]
+        more = info is not None and page * (info.rows or len(rows)) < info.count
         if more and page < self.max_pages and (self.full or fresh):
             yield from self._unit_page(shell_url, api, query, column, page + 1)
 
@@ -210,6 +210,11 @@ class HanwebSpider(scrapy.Spider):
         the row is new or changed, which decides whether paging goes on."""
         assert self.source is not None
         local = self.source.to_local(urljoin(referer, href))
+        if not self.source.allows(local):
+            # Another site's page (MIIT lists SAMR's joint notices): that source's own spider
+            # reads it; following it here would leave the source's host.
+            self.crawler.stats.inc_value("regwatch/rows_offsite_skipped")
+            return None, False
         key, _ = doc_key_for(local)
         known = self.known.get(key)
         fresh = known is None or not known.get("complete") or (title and known.get("title") != title
