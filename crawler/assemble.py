@@ -64,7 +64,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore) -> tuple[Inco
             continue
         digest = blobs.put(a.body)
         parsed = parse_attachment(a.body, a.url.rsplit("/", 1)[-1], a.media_type)
-        if parsed.status != "ok":
+        if parsed.status == "failed":
             problems.append(f"attachment {a.name} could not be parsed ({parsed.status}): {parsed.error}")
         stored.append(StoredAttachment(url=a.public_url, name=a.name, sha256=digest, size=len(a.body),
                                        media_type=a.media_type, kind=parsed.kind,

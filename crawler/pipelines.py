@@ -17,6 +17,8 @@ from storage.db import open_db
 from storage.health import finish_run, is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
 
+ORDERED = ("whitelist", "criteria")
+
 
 class StoragePipeline:
     def __init__(self, crawler: Any) -> None:
@@ -35,6 +37,7 @@ class StoragePipeline:
         )
         self.db = None
         self.started_at = ""
+        self.deferred: list[tuple[Any, list[str]]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -61,19 +64,33 @@ class StoragePipeline:
             stats.inc_value("regwatch/documents_missing")
         elif item.outcome == "ok":
             doc, problems = assemble(item, spider.source, self.blobs)
-            result = ingest(self.db, doc, self.ingest_settings)
-            for problem in problems + result.problems:
-                spider.health.note(f"{doc.title[:40]}: {problem}")
-            stats.inc_value("regwatch/documents_stored")
-            if result.new_version:
-                stats.inc_value("regwatch/versions_added")
-            stats.inc_value("regwatch/changes", len(result.change_ids))
+            if doc.category in ORDERED:
+                self.deferred.append((doc, problems))
+            else:
+                self._ingest(doc, problems)
         return ItemAdapter(item).item
+
+    def _ingest(self, doc: Any, problems: list[str]) -> None:
+        spider = self.crawler.spider
+        stats = self.crawler.stats
+        result = ingest(self.db, doc, self.ingest_settings)
+        for problem in problems + result.problems:
+            spider.health.note(f"{doc.title[:40]}: {problem}")
+        stats.inc_value("regwatch/documents_stored")
+        if result.new_version:
+            stats.inc_value("regwatch/versions_added")
+        stats.inc_value("regwatch/changes", len(result.change_ids))
 
     def close_spider(self) -> None:
         spider = self.crawler.spider
         if self.db is None:
             return
+        # White-list and criteria documents are folded in in publication order, so a proposal
+        # and its final list (or a draft and the text it revises) found in one crawl compare
+        # the same way as when they were found a week apart.
+        for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
+            self._ingest(doc, problems)
+        self.deferred.clear()
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}
         codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
@@ -91,6 +108,7 @@ class StoragePipeline:
             http_codes=json.dumps(codes),
             errors=len(spider.health.errors),
             stats=json.dumps(stats, default=str),
+            problems=spider.health.notes,
             routes=self.ingest_settings.routes,
         )
         self.db.close()

@@ -19,8 +19,10 @@ from storage.routing import DEFAULT_ROUTES, RouteFilter
 
 GOOD_RUNS = ("ok", "degraded")
 STATE_EN = {"ok": "healthy again", "blocked": "blocked by the site", "broken": "broken (site changed?)",
-            "stale": "stale (no good crawl lately)"}
-STATE_ZH = {"ok": "已恢复", "blocked": "被网站拦截", "broken": "解析失效（网站改版？）", "stale": "长时间未成功抓取"}
+            "stale": "stale (no good crawl lately)",
+            "degraded": "degraded (some documents or lists could not be read; nothing was removed)"}
+STATE_ZH = {"ok": "已恢复", "blocked": "被网站拦截", "broken": "解析失效（网站改版？）", "stale": "长时间未成功抓取",
+            "degraded": "部分文件或名单无法读取（未据此删除任何内容）"}
 
 
 def is_first_run(db: Database, source_id: str) -> bool:
@@ -41,8 +43,13 @@ def _ensure_source(db: Database, source: Any) -> dict[str, Any]:
 
 def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, status: str, message: str,
                pages: int, items: int, requests: int, http_codes: str, errors: int, stats: str,
-               routes: Sequence[RouteFilter] = DEFAULT_ROUTES, now: datetime | None = None) -> int | None:
-    """Write the crawl_runs row; on a state change, record a source.health change. Returns its id."""
+               problems: Sequence[str] = (), routes: Sequence[RouteFilter] = DEFAULT_ROUTES,
+               now: datetime | None = None) -> int | None:
+    """Write the crawl_runs row; on a state change, record a source.health change. Returns its id.
+
+    `problems` are content that could not be read (an unparseable list attachment, say): the
+    run still counts as good, but the source is 'degraded' until they clear.
+    """
     now = now or utcnow()
     with immediate(db):
         db["crawl_runs"].insert({
@@ -53,7 +60,9 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
         row = _ensure_source(db, source)
         previous = row.get("health") or "ok"
         if status in GOOD_RUNS:
-            new = "ok"
+            new = "degraded" if problems else "ok"
+            if problems:
+                message = "; ".join(problems[:3])
             db["sources"].update(source_id, {"last_good_run_at": iso(now)})
         elif status in ("blocked", "broken"):
             new = status

@@ -189,16 +189,21 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
     old_attachments = {a["url"].rsplit("/", 1)[-1]: a for a in
                        db.query("select * from attachments where version_id = ?", [previous["id"]])}
     changed_attachments = []
+    recovered_only = True  # every changed attachment is one that could not be read before
     for a in doc.attachments:
         key = a.url.rsplit("/", 1)[-1]
         old = old_attachments.pop(key, None)
         if old is None or (old["text"] or "") != (a.text or ""):
             changed_attachments.append({"name": a.name, "old_sha256": old["sha256"] if old else None,
                                         "new_sha256": a.sha256})
+            recovered_only = recovered_only and old is not None and old["parse_status"] not in ("ok", "unsupported")
     for old in old_attachments.values():
         changed_attachments.append({"name": old["file_name"], "old_sha256": old["sha256"], "new_sha256": None})
+        recovered_only = False
     ops = word_diff((previous["title"] or "") + "\n" + (previous["text"] or ""), doc.title + "\n" + doc.text)
-    if doc.category not in RELEVANT and not changed_attachments:
+    if not any(op.op != "equal" for op in ops) and changed_attachments and recovered_only:
+        return  # an attachment that could not be read before now can: a recovery, not an edit
+    if doc.category not in RELEVANT:
         return
     _emit(db, settings, result, doc, document_id, version_id, kind="document.edited",
           old_version_id=previous["id"],

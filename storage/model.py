@@ -68,5 +68,6 @@ class IncomingDocument:
 
     @property
     def complete(self) -> bool:
-        """Every attachment was fetched; otherwise the next run fetches the page again in full."""
-        return all(a.parse_status != "not_fetched" for a in self.attachments)
+        """Every attachment was fetched and read; otherwise the next run fetches the page and its
+        attachments again in full, so a change hidden by a failure is found once it clears."""
+        return all(a.parse_status in ("ok", "unsupported") for a in self.attachments)

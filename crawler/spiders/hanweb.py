@@ -264,7 +264,7 @@ class HanwebSpider(scrapy.Spider):
             return
         body = response.body
         if b"</html>" not in body[-2048:].lower():
-            self.health.error(response.url, "article page is truncated (no closing </html>)")
+            self.health.note(f"article page is truncated (no closing </html>): {response.url}")
             self.health.article_failed()
             return
         header_ct = response.headers.get(b"Content-Type", b"").decode("latin-1")
