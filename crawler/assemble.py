@@ -34,7 +34,8 @@ def _iso_minutes(value: Any) -> str | None:
     return str(value)
 
 
-def assemble(item: DocumentItem, source: Source, blobs: BlobStore) -> tuple[IncomingDocument, list[str]]:
+def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
+             rules: Any = None) -> tuple[IncomingDocument, list[str]]:
     """The IncomingDocument for one fetched article, and the problems worth a health note."""
     from crawler.classify import classify
     from crawler.extract.attachments import parse_attachment
@@ -74,7 +75,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore) -> tuple[Inco
         if parsed.status == "ok":
             tables.extend(parsed.tables or [])
     attachment_text = "\n".join(a.text for a in stored if a.text)
-    verdict = classify(title, text, attachment_text=attachment_text, column=item.column)
+    verdict = classify(title, text, attachment_text=attachment_text, column=item.column, rules=rules)
     meta = article.meta or {}
     con_time = parse_datetime_cst(article.con_time or "") if article.con_time else None
     pubdate = parse_datetime_cst(meta.get("PubDate", "")) if meta.get("PubDate") else None

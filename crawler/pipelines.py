@@ -35,6 +35,13 @@ class StoragePipeline:
             flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", 5),
             withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", 2),
         )
+        rules_path = settings.get("REGWATCH_CLASSIFY_RULES")
+        if rules_path:
+            from crawler.classify import load_rules
+
+            self.rules = load_rules(rules_path)
+        else:
+            self.rules = None
         self.db = None
         self.started_at = ""
         self.deferred: list[tuple[Any, list[str]]] = []
@@ -63,7 +70,7 @@ class StoragePipeline:
                 record_missing(self.db, item.doc_key, item.http_status or 404, self.ingest_settings)
             stats.inc_value("regwatch/documents_missing")
         elif item.outcome == "ok":
-            doc, problems = assemble(item, spider.source, self.blobs)
+            doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:

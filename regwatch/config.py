@@ -45,6 +45,7 @@ GENERAL_SETTINGS: tuple[Setting, ...] = (
             "A list change removing more than this share in one step is flagged 'needs review'."),
     Setting("flapping_window", int, 5, "How many earlier versions are remembered to detect flapping."),
     Setting("max_pages", int, 50, "Listing pages read per column in a --full run."),
+    Setting("classify_rules", str, "", "A TOML file of classification rules merged over the built-in ones."),
 )
 
 SOURCE_SETTINGS: tuple[Setting, ...] = (

@@ -42,6 +42,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_WITHDRAW_AFTER_RUNS": general["withdraw_after_runs"],
         "REGWATCH_SUSPECT_REMOVAL_SHARE": general["suspect_removal_share"],
         "REGWATCH_FLAPPING_WINDOW": general["flapping_window"],
+        "REGWATCH_CLASSIFY_RULES": checked_rules_path(config),
         "USER_AGENT": general["user_agent"],
         "DOWNLOAD_DELAY": general["download_delay"],
         "DOWNLOAD_TIMEOUT": general["download_timeout"],
@@ -51,6 +52,17 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
     if not polite:
         settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False})
     return settings
+
+
+def checked_rules_path(config: Config) -> str:
+    """The user's classification-rules override, validated here so a typo fails before a crawl."""
+    path = config.general["classify_rules"]
+    if path:
+        from crawler.classify import load_rules
+
+        load_rules(path)
+        return os.path.abspath(path)
+    return ""
 
 
 def enabled_sources(config: Config, wanted: list[str] | None = None) -> list[str]:

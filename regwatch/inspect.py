@@ -77,7 +77,10 @@ def inspect_target(target: str, config: Config) -> dict[str, Any]:
         title, text, tables, meta = best.title or "", best.text or "", best.tables or [], best.meta or {}
         stamp = parse_datetime_cst(best.con_time or "") or parse_datetime_cst(meta.get("PubDate", ""))
         published = stamp.isoformat(timespec="minutes") if stamp else None
-    verdict = classify(title, text)
+    from crawler.classify import load_rules
+
+    rules = load_rules(config.general["classify_rules"]) if config.general["classify_rules"] else None
+    verdict = classify(title, text, rules=rules)
     doc_number = find_doc_number(text, title=title)
     signed = signature_date(text)
     listing = None

@@ -136,6 +136,12 @@ def _cores(name: str) -> tuple[str, str | None]:
     return core, without_city
 
 
+def _place(normalized: str) -> str:
+    """The province or city a registered name starts with ('' when none), 市/省 dropped."""
+    m = _PROVINCE_PREFIX.match(normalized) or _CITY_PREFIX.match(normalized)
+    return m.group(0).rstrip("省市县区") if m else ""
+
+
 def name_core(name: str) -> str:
     """The distinctive part of a name: province, brackets, 市 and generic trailing words
     (有限公司, 科技, 新材料, 新能源, 循环 ...) removed. 湖南邦普循环科技有限公司 → 邦普,
@@ -194,6 +200,9 @@ def short_form_match(short: str, full: str) -> bool:
         if _LEGAL_SUFFIX.search(nf):
             # Two registered names: different cities make different companies (西宁… vs 界首…);
             # only a name that carries no city may match one that does.
+            places = _place(ns), _place(nf)
+            if all(places) and places[0] != places[1]:
+                return False
             (sc, sw), (fc, fw) = _cores(short), _cores(full)
             return sc == fc or (sw is None and fw == sc) or (fw is None and sw == fc)
         return any(cs == cf for cs in short_cores for cf in full_cores)

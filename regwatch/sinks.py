@@ -1,4 +1,4 @@
-"""Loopback receivers for notifier tests: an HTTP server that records every request and answers
+"""Loopback receivers for the demo and the tests: an HTTP server that records every request and answers
 as scripted (ok, an error status, a hang past the client's timeout, a dropped connection, a
 slow answer), and an aiosmtpd SMTP sink with optional STARTTLS, implicit TLS and AUTH.
 

@@ -1,0 +1,153 @@
+"""The analysts' commands over a database crawled from the replica (state 0, then state 5)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from regwatch.cli import cli
+
+CRITERIA = Path(__file__).resolve().parent / "fixtures" / "criteria"
+
+
+@pytest.fixture(scope="module")
+def crawled(replica_server, tmp_path_factory):
+    from tests.conftest import Watcher
+
+    replica_server.reset()
+    watcher = Watcher(replica_server, tmp_path_factory.mktemp("commands"))
+    watcher.crawl()
+    replica_server.set_state(5)
+    watcher.crawl()
+    replica_server.reset()
+    return watcher
+
+
+def run(crawled, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", crawled.config.database, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_changes_in_every_format(crawled):
+    rows = json.loads(run(crawled, "changes", "--format", "json"))
+    kinds = {r["kind"] for r in rows}
+    assert {"list.proposed", "list.entry_removed", "criteria.changed", "document.new"} <= kinds
+    removed = json.loads(run(crawled, "changes", "--kind", "list.entry_removed", "--format", "json"))
+    assert removed and all(r["kind"] == "list.entry_removed" for r in removed)
+    prefixed = json.loads(run(crawled, "changes", "--kind", "list.*", "--format", "json"))
+    assert {r["kind"] for r in prefixed} <= {"list.proposed", "list.entry_added", "list.entry_removed",
+                                             "list.entry_changed"}
+    table = run(crawled, "changes", "--source", "samr")
+    assert "document.new" in table and "list.proposed" not in table
+    parsed = list(csv.DictReader(io.StringIO(run(crawled, "changes", "--format", "csv"))))
+    assert len(parsed) == len(rows)
+    assert json.loads(run(crawled, "changes", "--since", "2999-01-01", "--format", "json")) == []
+
+
+@pytest.mark.parametrize(("query", "title_part"), [
+    ("梯次利用产品认证", "梯次利用产品认证"),
+    ("行政处罚裁量基准", "裁量基准"),
+    ("名单", "企业名单"),
+    ("动力电池", "动力电池"),
+], ids=["phrase", "penalty", "two-char-word", "inner-word"])
+def test_chinese_search(crawled, query, title_part):
+    rows = json.loads(run(crawled, "search", query, "--format", "json"))
+    assert any(title_part in r["title"] for r in rows)
+
+
+def test_list_on_a_date_and_formats(crawled):
+    today = json.loads(run(crawled, "list", "--format", "json"))
+    assert len(today) == 165
+    in_2019 = json.loads(run(crawled, "list", "--as-of", "2019-01-01", "--format", "json"))
+    assert {r["enterprise"] for r in in_2019} == {"衢州华友钴新材料有限公司", "赣州市豪鹏科技有限公司",
+                                                 "荆门市格林美新材料有限公司", "湖南邦普循环科技有限公司",
+                                                 "广东光华科技股份有限公司"}
+    regen = json.loads(run(crawled, "list", "--type", "再生利用", "--format", "json"))
+    assert regen and all("再生利用" in r["type"] for r in regen)
+    out = crawled.workdir / "list.xlsx"
+    run(crawled, "list", "--format", "xlsx", "-o", str(out))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    assert sheet.max_row == 166 and sheet.cell(1, 1).value == "enterprise"
+    result = CliRunner().invoke(cli, ["--db", crawled.config.database, "list", "--as-of", "yesterday"])
+    assert result.exit_code == 2
+
+
+def test_verify_suppliers(crawled, tmp_path):
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text("供应商名称,备注\n湖南邦普循环科技有限公司,\n衢州华友钴新材料有限公司 ,全角空格\n", "utf-8")
+    rows = json.loads(run(crawled, "verify", str(suppliers), "西宁示例拓源循环科技有限公司",
+                          "宜宾示例晟达电源科技有限责任公司", "邦普循环", "某某不存在的公司", "--format", "json"))
+    status = {r["supplier"]: r for r in rows}
+    assert status["湖南邦普循环科技有限公司"]["status"] == "listed"
+    assert status["湖南邦普循环科技有限公司"]["doc_number"] == "工业和信息化部公告2018年第40号"
+    assert status["湖南邦普循环科技有限公司"]["evidence_sha256"]
+    assert status["衢州华友钴新材料有限公司"]["status"] == "listed"
+    revoked = status["西宁示例拓源循环科技有限公司"]
+    assert revoked["status"] == "removed" and revoked["removed_on"] and revoked["removed_url"]
+    assert status["宜宾示例晟达电源科技有限责任公司"]["status"] == "not_found", "dropped before the final list"
+    assert status["邦普循环"]["status"] == "probable"
+    assert status["邦普循环"]["matched_name"] == "湖南邦普循环科技有限公司"
+    assert status["某某不存在的公司"]["status"] == "not_found"
+
+
+def test_verify_a_proposed_enterprise(replica, tmp_path):
+    from tests.conftest import Watcher
+
+    watcher = Watcher(replica, tmp_path)
+    replica.set_state(1)
+    watcher.crawl()
+    result = CliRunner().invoke(cli, ["--db", watcher.config.database, "verify", "吉林示例华循电源科技有限公司",
+                                      "--format", "json"])
+    assert json.loads(result.output)[0]["status"] == "proposed"
+
+
+def test_exports(crawled):
+    atom = run(crawled, "export", "--what", "changes", "--format", "atom")
+    root = ET.fromstring(atom.encode())
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert entries and entries[0].find("{http://www.w3.org/2005/Atom}title").text
+    docs = json.loads(run(crawled, "export", "--what", "documents", "--format", "json"))
+    assert any(d["category"] == "penalty" for d in docs)
+    listing = list(csv.DictReader(io.StringIO(run(crawled, "export", "--what", "list", "--format", "csv"))))
+    assert len(listing) == 165
+
+
+def test_diff_of_the_real_criteria_pair_reports_the_changed_thresholds():
+    old = CRITERIA / "criteria_2024_regen_clause_DRAFT_20240814_simplified.txt"
+    new = CRITERIA / "criteria_2024_regen_clause_FINAL_20241224_simplified.txt"
+    text = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert text.exit_code == 0, text.output
+    assert "1.5%" in text.output
+    data = json.loads(CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"]).output)
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert '["1%", "1.5%"]' in dumped and "97%" in dumped and "电极粉料" in dumped
+    assert '"90%", ' not in dumped, "锂 90% is unchanged"
+    html = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "html"]).output
+    assert "<ins" in html and "<del" in html
+
+
+def test_diff_of_stored_documents(crawled):
+    from storage.db import open_db
+
+    db = open_db(crawled.config.database)
+    final = next(db.query("select id from documents where doc_number = '工业和信息化部公告2024年第42号'"))["id"]
+    draft = next(db.query("select id from documents where title like '%2026年修订征求意见稿%'"))["id"]
+    db.close()
+    out = run(crawled, "diff", f"doc:{final}", f"doc:{draft}", "--format", "json")
+    assert "95%" in out and "1.5%" in out
+    result = CliRunner().invoke(cli, ["--db", crawled.config.database, "diff", "doc:99999", f"doc:{draft}"])
+    assert result.exit_code == 1 and "no stored document" in result.output
+
+
+def test_sources_show_health(crawled):
+    rows = json.loads(run(crawled, "sources", "--format", "json"))
+    assert {r["id"]: r["health"] for r in rows} == {"miit": "ok", "samr": "ok"}
