@@ -17,19 +17,19 @@ def today_shanghai() -> str:
 
 
 def notify_once(config: Config, *, loop: bool = False) -> str:
-    from notifier.worker import deliver_due
+    """One delivery pass, or (loop) passes until interrupted, backlog first."""
+    from notifier.worker import deliver_due, run_loop
     from storage.db import open_db
 
     notifier_config = config.notifier()
     db = open_db(config.database)
     try:
-        while True:
-            stats = deliver_due(db, notifier_config)
-            if not loop:
-                return str(stats)
-            import time
-
-            time.sleep(5)
+        if not loop:
+            return str(deliver_due(db, notifier_config))
+        try:
+            return str(run_loop(db, notifier_config))
+        except KeyboardInterrupt:
+            return "stopped"
     finally:
         db.close()
 
