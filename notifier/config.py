@@ -3,8 +3,6 @@ load time so that a typo fails the start, not the first alert months later."""
 
 from __future__ import annotations
 
-import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from notifier.channels import Channel, build_channel
+from notifier.envsubst import expand_env
 from notifier.errors import ConfigError
 from notifier.options import Option, validate
 from storage.changes import CHANGE_KINDS
@@ -134,25 +133,6 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
     )
 
 
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def expand_env(value: Any, environ: Mapping[str, str] | None = None, where: str = "") -> Any:
-    """Replace ${NAME} in every string with that environment variable; a missing one is an error."""
-    env = os.environ if environ is None else environ
-    if isinstance(value, str):
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in env:
-                raise ConfigError(f"{where or 'config'}: environment variable {name} is not set")
-            return env[name]
-
-        return _ENV.sub(substitute, value)
-    if isinstance(value, Mapping):
-        return {k: expand_env(v, env, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [expand_env(v, env, f"{where}[{i}]") for i, v in enumerate(value)]
-    return value
 
 
 def load_toml(path: str | Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:

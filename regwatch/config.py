@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from notifier.envsubst import expand_env
+from notifier.errors import ConfigError
 from regwatch import __version__
 
 DEFAULT_CONFIG = "regwatch.toml"
-
-
-class ConfigError(ValueError):
-    """A config problem, phrased as one line a user can act on."""
 
 
 @dataclass(frozen=True)
@@ -55,30 +53,6 @@ SOURCE_SETTINGS: tuple[Setting, ...] = (
 )
 
 TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")
-
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-def expand_env(value: Any, environ: Mapping[str, str] | None = None) -> Any:
-    """Replace ${NAME} and ${NAME:-default} in every string; an unset variable is an error."""
-    environ = os.environ if environ is None else environ
-    if isinstance(value, str):
-
-        def sub(match: re.Match[str]) -> str:
-            name, default = match.group(1), match.group(2)
-            if name in environ:
-                return environ[name]
-            if default is not None:
-                return default
-            raise ConfigError(f"environment variable {name} is not set (used as ${{{name}}} in the config)")
-
-        return _ENV.sub(sub, value)
-    if isinstance(value, list):
-        return [expand_env(v, environ) for v in value]
-    if isinstance(value, dict):
-        return {k: expand_env(v, environ) for k, v in value.items()}
-    return value
-
 
 def _check_section(where: str, data: Mapping[str, Any], settings: tuple[Setting, ...]) -> dict[str, Any]:
     by_name = {s.name: s for s in settings}

@@ -28,7 +28,8 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
             "listed_title": row["listed_title"],
             "category": row["category"],
             "status": row["status"],
-            "url": urls[-1] if urls else row["canonical_url"],
+            # always the same address: its validators (ETag) belong to the page at that address
+            "url": urls[0] if urls else row["canonical_url"],
             "etag": row["etag"],
             "last_modified": row["last_modified"],
             "complete": bool(row["complete"]),

@@ -223,6 +223,10 @@ class HanwebSpider(scrapy.Spider):
             return None, bool(fresh)
         self.seen.add(key)
         ctx = {"column": column, "listed_title": title, "listed_date": date_text}
+        if known is not None and known.get("url"):
+            # One document under several columns or hosts: fetch it where it was fetched before,
+            # so the validators sent are the ones that page gave.
+            local = self.source.to_local(known["url"])
         if known is None or not known.get("complete"):
             return self._article(local, referer, ctx, None), True
         if known.get("category") == "irrelevant" and not fresh and not self.full:
