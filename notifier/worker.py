@@ -154,26 +154,42 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
 
     digests = config.digest_routes()
     deliveries: list[Delivery] = []
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:
         if row["route"] in digests:
             groups.setdefault((row["route"], row["channel"]), []).append(row)
-            continue
-        made = rendering_for(row)
-        deliveries.append(Delivery(row["route"], row["channel"], [row], row_delivery_id(row),
-                                   made if isinstance(made, Rendering) else None,
-                                   made if isinstance(made, str) else None))
-    for (route, channel), members in groups.items():
+        else:
+            groups.setdefault((row["route"], row["channel"], *bundle_key(row)), []).append(row)
+    for (route, channel, *_), members in groups.items():
         members.sort(key=lambda r: r["id"])
         made = [rendering_for(r) for r in members]
+        if len(members) == 1 and route not in digests:
+            one = made[0]
+            deliveries.append(Delivery(route, channel, members, row_delivery_id(members[0]),
+                                       one if isinstance(one, Rendering) else None,
+                                       one if isinstance(one, str) else None))
+            continue
         errors = [m for m in made if isinstance(m, str)]
         ident = digest_delivery_id(row_delivery_id(r) for r in members)
         if errors:
             deliveries.append(Delivery(route, channel, members, ident, error=errors[0]))
             continue
         alerts = [m.alerts[0] for m in made if isinstance(m, Rendering)]
-        deliveries.append(Delivery(route, channel, members, ident, Rendering.for_digest(route, alerts)))
+        rendering = Rendering.for_digest(route, alerts) if route in digests else Rendering.for_bundle(alerts)
+        deliveries.append(Delivery(route, channel, members, ident, rendering))
     return deliveries
+
+
+def bundle_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Immediate changes that one version of one document made together travel as one message
+    (a final list's dozen entries, say); anything else travels alone."""
+    try:
+        payload = json.loads(row["payload"])
+    except ValueError:
+        return ("row", row["id"])
+    if payload.get("document_id") is None or payload.get("new_version_id") is None:
+        return ("row", row["id"])
+    return ("doc", payload["document_id"], payload["new_version_id"])
 
 
 def row_delivery_id(row: dict[str, Any]) -> str:

@@ -266,3 +266,40 @@ def test_send_test_reports_the_real_outcome_per_channel(rx):
     assert rx.requests("/quiet") == []
     with pytest.raises(ValueError, match="no route named 'x'; routes: c, ops"):
         send_test(config, "x")
+
+
+def test_changes_one_document_made_together_travel_as_one_message(rx, fresh_db):
+    config = config_for(rx)
+    same = {"document_id": 7, "new_version_id": 70}
+    first = queue_change(fresh_db, config, "document.new", **same)
+    queue_change(fresh_db, config, "list.entry_removed", **same)
+    queue_change(fresh_db, config, "list.entry_changed", **same)
+    alone = queue_change(fresh_db, config, "list.proposed", document_id=8, new_version_id=80)
+    rx.script("/hook", Reply(status=500))  # the first message fails once …
+    deliver_due(fresh_db, config, now=T0)
+    failed_ids = [r.headers["x-regwatch-delivery"] for r in rx.requests("/hook") if r.status == 500]
+    stats = deliver_due(fresh_db, config, now=T0 + timedelta(hours=2))  # … and is retried
+    assert stats.failed == 0
+    delivered = [r for r in rx.requests("/hook") if r.status == 200]
+    bodies = {r.headers["x-regwatch-delivery"]: r.json() for r in delivered}
+    assert len(bodies) == 2
+    sizes = sorted(len(b["alerts"]) for b in bodies.values())
+    assert sizes == [1, 3]
+    bundle = next(b for b in bodies.values() if len(b["alerts"]) == 3)
+    assert [a["change"]["id"] for a in bundle["alerts"]] == [first, first + 1, first + 2]
+    assert bundle["digest"] is None, "a bundle is not a digest"
+    assert failed_ids and failed_ids[0] in bodies, "a retried message keeps its delivery id"
+    assert any(a["change"]["id"] == alone for b in bodies.values() for a in b["alerts"])
+
+
+def test_a_bundle_is_headed_by_its_most_telling_change():
+    from notifier.alert import build_alert
+    from notifier.render import Rendering
+
+    alerts = [build_alert({**sample(kind), "id": n}) for n, kind in
+              enumerate(["document.new", "list.entry_removed", "list.entry_changed"], start=1)]
+    rendering = Rendering.for_bundle(alerts)
+    lead = alerts[1]  # a removal says more than "a new document"
+    assert rendering.headline[0] == f"{lead.headline_zh}（共3项变更）"
+    assert rendering.subject.endswith("(3 changes)")
+    assert all(a.headline_zh in rendering.text for a in alerts)

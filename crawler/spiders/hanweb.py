@@ -47,7 +47,7 @@ def parse_query_data(text: str) -> dict[str, str]:
 
 
 class HanwebSpider(scrapy.Spider):
-    name = "hanweb"
+    name = ""  # a base class: `scrapy list` shows only the per-source subclasses
     custom_settings: dict[str, Any] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -153,8 +153,9 @@ class HanwebSpider(scrapy.Spider):
         assert self.source is not None
         rows = extract_listing_rows(html, response.url, self.source.listing)
         if not rows:
-            self.health.broken(response.url, f"column {column} page {page}: the listing selectors found no rows")
-            return
+            if page == 1:
+                self.health.broken(response.url, f"column {column}: the listing selectors found no rows")
+            return  # past the last page: nothing more to read
         self.health.listing_ok(len(rows))
         fresh = False
         for row in rows:
@@ -163,7 +164,8 @@ class HanwebSpider(scrapy.Spider):
             if request is not None:
                 yield request
         info = pagination_info(html)
-        more = info is not None and page * (info.rows or len(rows)) < info.count
+        per_page = info.rows if info is not None and info.rows else int(self.source.unit.get("page_size", len(rows)))
+        more = info is not None and page * per_page < info.count
         if more and page < self.max_pages and (self.full or fresh):
             yield from self._unit_page(shell_url, api, query, column, page + 1)
 

@@ -15,16 +15,21 @@ from notifier.render.slack import fallback_text, render_digest_slack, render_sla
 from notifier.render.text import render_digest_text, render_text
 
 SUBJECT_CHARS = 180
+# Which change of a bundle heads the message: the one that says most about the document.
+LEAD_ORDER = ("list.proposed", "criteria.changed", "list.entry_removed", "list.entry_changed", "list.entry_added",
+              "document.withdrawn", "document.edited", "document.new")
 
 
 class Rendering:
-    """One message: a single change, or a digest bundling several changes of one route."""
+    """One message: a single change, a digest bundling several changes of one route, or a bundle
+    of the changes one document made at once (a final list: its entries added, removed, renamed)."""
 
-    def __init__(self, alerts: list[Alert], *, digest_route: str | None = None) -> None:
+    def __init__(self, alerts: list[Alert], *, digest_route: str | None = None, bundle: bool = False) -> None:
         if not alerts:
             raise ValueError("a rendering needs at least one alert")
         self.alerts = alerts
         self.digest_route = digest_route
+        self.bundle = bundle and len(alerts) > 1
 
     @classmethod
     def for_change(cls, payload: Mapping[str, Any]) -> Rendering:
@@ -34,9 +39,14 @@ class Rendering:
     def for_digest(cls, route: str, alerts: list[Alert]) -> Rendering:
         return cls(list(alerts), digest_route=route)
 
+    @classmethod
+    def for_bundle(cls, alerts: list[Alert]) -> Rendering:
+        return cls(list(alerts), bundle=True)
+
     @property
     def is_digest(self) -> bool:
-        return self.digest_route is not None
+        """Several changes in one message (a digest or a bundle): rendered as a list."""
+        return self.digest_route is not None or self.bundle
 
     @property
     def is_test(self) -> bool:
@@ -51,6 +61,9 @@ class Rendering:
         if not self.is_digest:
             return self.alerts[0].headline_zh, self.alerts[0].headline_en
         n = len(self.alerts)
+        if self.bundle:
+            lead = min(self.alerts, key=lambda a: LEAD_ORDER.index(a.kind) if a.kind in LEAD_ORDER else 99)
+            return f"{lead.headline_zh}（共{n}项变更）", f"{lead.headline_en} ({n} changes)"
         review = sum(a.needs_review for a in self.alerts)
         flag = f"，{review}项需要复核" if review else ""
         return (f"【汇总】regwatch 路由 {self.digest_route}：{n}项变更{flag}",
@@ -95,7 +108,7 @@ class Rendering:
 
     def json_document(self, delivery_id: str, route: str | None = None) -> dict[str, Any]:
         return jsondoc.document(self.alerts, delivery_id=delivery_id, route=route or self.digest_route,
-                                digest=self.is_digest, test=self.is_test)
+                                digest=self.digest_route is not None, test=self.is_test)
 
     def json_bytes(self, delivery_id: str, route: str | None = None) -> bytes:
         return jsondoc.encode(self.json_document(delivery_id, route))
