@@ -16,61 +16,40 @@ from typing import Any
 
 from notifier.envsubst import expand_env
 from notifier.errors import ConfigError
+from notifier.options import Option, validate
 from regwatch import __version__
 
 DEFAULT_CONFIG = "regwatch.toml"
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    type: type | tuple[type, ...]
-    default: Any
-    help: str
+GENERAL_SETTINGS: dict[str, Option] = {
+    "database": Option("str", "SQLite database file.", default="regwatch.db"),
+    "blobs": Option("str", "Folder of the evidence blob store (raw pages and attachments).",
+                    default="regwatch-blobs"),
+    "user_agent": Option("str", "User-Agent sent to the sites; MIIT refuses clients that do not look like a browser.",
+                         default=f"Mozilla/5.0 (compatible; regwatch/{__version__})"),
+    "download_delay": Option("float", "Seconds between requests to one host.", default=2.0, minimum=0),
+    "download_timeout": Option("float", "Seconds before a request is given up.", default=30.0, minimum=1),
+    "max_download_bytes": Option("int", "Largest page or attachment fetched.", default=50_000_000, minimum=1),
+    "obey_robots": Option("bool", "Obey robots.txt where a site serves one.", default=True),
+    "withdraw_after_runs": Option("int", "Consecutive 404/410 runs before a document counts as withdrawn.",
+                                  default=2, minimum=1),
+    "suspect_removal_share": Option("float", "A list change removing more than this share in one step is "
+                                    "flagged 'needs review'.", default=0.25, minimum=0),
+    "flapping_window": Option("int", "How many earlier versions are remembered to detect flapping.",
+                              default=5, minimum=1),
+    "max_pages": Option("int", "Listing pages read per column in a --full run.", default=50, minimum=1),
+    "classify_rules": Option("str", "A TOML file of classification rules merged over the built-in ones.",
+                             default=""),
+}
 
-
-GENERAL_SETTINGS: tuple[Setting, ...] = (
-    Setting("database", str, "regwatch.db", "SQLite database file."),
-    Setting("blobs", str, "regwatch-blobs", "Folder of the evidence blob store (raw pages and attachments)."),
-    Setting("user_agent", str, f"Mozilla/5.0 (compatible; regwatch/{__version__})",
-            "User-Agent sent to the sites; MIIT refuses clients that do not look like a browser."),
-    Setting("download_delay", (int, float), 2.0, "Seconds between requests to one host."),
-    Setting("download_timeout", (int, float), 30, "Seconds before a request is given up."),
-    Setting("max_download_bytes", int, 50_000_000, "Largest page or attachment fetched."),
-    Setting("obey_robots", bool, True, "Obey robots.txt where a site serves one."),
-    Setting("withdraw_after_runs", int, 2, "Consecutive 404/410 runs before a document counts as withdrawn."),
-    Setting("suspect_removal_share", (int, float), 0.25,
-            "A list change removing more than this share in one step is flagged 'needs review'."),
-    Setting("flapping_window", int, 5, "How many earlier versions are remembered to detect flapping."),
-    Setting("max_pages", int, 50, "Listing pages read per column in a --full run."),
-    Setting("classify_rules", str, "", "A TOML file of classification rules merged over the built-in ones."),
-)
-
-SOURCE_SETTINGS: tuple[Setting, ...] = (
-    Setting("base_url", str, None, "Where the source is fetched from (a proxy or the replica)."),
-    Setting("enabled", bool, True, "Whether the source is crawled."),
-    Setting("schedule", str, None, "Cron expression (Asia/Shanghai) for scheduled crawls."),
-)
+SOURCE_SETTINGS: dict[str, Option] = {
+    "base_url": Option("url", "Where the source is fetched from (a proxy or the replica)."),
+    "enabled": Option("bool", "Whether the source is crawled."),
+    "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls."),
+}
 
 TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")
-
-def _check_section(where: str, data: Mapping[str, Any], settings: tuple[Setting, ...]) -> dict[str, Any]:
-    by_name = {s.name: s for s in settings}
-    out = {s.name: s.default for s in settings}
-    for key, value in data.items():
-        if key not in by_name:
-            raise ConfigError(f"unknown key {where}.{key}; allowed keys: {', '.join(by_name)}")
-        setting = by_name[key]
-        wanted = setting.type if isinstance(setting.type, tuple) else (setting.type,)
-        if isinstance(value, bool) and bool not in wanted:
-            ok = False
-        else:
-            ok = isinstance(value, wanted)
-        if not ok:
-            names = " or ".join(t.__name__ for t in wanted)
-            raise ConfigError(f"{where}.{key} must be {names}, not {type(value).__name__} ({value!r})")
-        out[key] = value
-    return out
 
 
 @dataclass
@@ -123,7 +102,7 @@ def load_config(
         if key not in TOP_LEVEL:
             raise ConfigError(f"unknown section [{key}]; allowed sections: {', '.join(TOP_LEVEL)}")
     data = expand_env(data, environ)
-    general = _check_section("regwatch", data.get("regwatch", {}), GENERAL_SETTINGS)
+    general = validate("regwatch", GENERAL_SETTINGS, data.get("regwatch", {}))
     if environ.get("REGWATCH_DB"):
         general["database"] = environ["REGWATCH_DB"]
     if environ.get("REGWATCH_BLOBS"):
@@ -135,8 +114,8 @@ def load_config(
     for source_id, section in raw_sources.items():
         if not isinstance(section, dict):
             raise ConfigError(f"sources.{source_id} must be a table")
-        sources[source_id] = {k: v for k, v in _check_section(f"sources.{source_id}", section,
-                                                             SOURCE_SETTINGS).items() if k in section}
+        checked = validate(f"sources.{source_id}", SOURCE_SETTINGS, section)
+        sources[source_id] = {k: v for k, v in checked.items() if k in section}
     for key, value in environ.items():
         match = re.fullmatch(r"REGWATCH_([A-Z0-9_]+)_BASE_URL", key)
         if match and value:

@@ -38,16 +38,18 @@ def test_environment_overrides(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[regwatch]\ndatabse = 'x'\n", "unknown key regwatch.databse; allowed keys: database"),
-        ("[regwatch]\ndownload_delay = 'fast'\n", "regwatch.download_delay must be int or float"),
-        ("[regwatch]\nobey_robots = 1\n", "regwatch.obey_robots must be bool"),
-        ("[sources.miit]\nbaseurl = 'x'\n", "unknown key sources.miit.baseurl; allowed keys: base_url"),
+        ("[regwatch]\ndatabse = 'x'\n", "regwatch: unknown key 'databse'; allowed keys: blobs, classify_rules"),
+        ("[regwatch]\ndownload_delay = 'fast'\n", "regwatch.download_delay: expected a number, got 'fast'"),
+        ("[regwatch]\nobey_robots = 1\n", "regwatch.obey_robots: expected true or false, got 1"),
+        ("[regwatch]\nwithdraw_after_runs = 0\n", "regwatch.withdraw_after_runs: must be at least 1"),
+        ("[sources.miit]\nbaseurl = 'x'\n", "sources.miit: unknown key 'baseurl'; allowed keys: base_url"),
+        ("[sources.miit]\nbase_url = 'ftp://x'\n", "sources.miit.base_url"),
         ("[mystery]\n", "unknown section [mystery]"),
         ("[regwatch\n", "not valid TOML"),
         ("[regwatch]\ndatabase = '${NOPE}'\n", "environment variable NOPE is not set"),
     ],
-    ids=["unknown-key", "wrong-type", "bool-not-int", "unknown-source-key", "unknown-section", "bad-toml",
-         "unset-env"],
+    ids=["unknown-key", "wrong-type", "bool-not-int", "below-minimum", "unknown-source-key", "bad-url",
+         "unknown-section", "bad-toml", "unset-env"],
 )
 def test_bad_config_gets_one_clear_line(tmp_path, text, message):
     with pytest.raises(ConfigError) as info:
@@ -60,5 +62,5 @@ def test_every_general_setting_is_documented_in_readme():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-    missing = [s.name for s in GENERAL_SETTINGS if f"`{s.name}`" not in readme]
+    missing = [name for name in GENERAL_SETTINGS if f"`{name}`" not in readme]
     assert not missing, f"README.md does not document: {missing}"
