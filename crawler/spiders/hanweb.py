@@ -21,6 +21,9 @@ from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 
+# Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
+# withdrawals are seen. Other known documents are fetched again only when their listing row changes.
+WATCHED_CLOSELY = ("whitelist", "criteria", "inspection", "penalty")
 ART_ID = re.compile(r"art_([0-9a-f]{32})", re.I)
 _QUERY_PAIR = re.compile(r"""['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]""")
 
@@ -231,7 +234,7 @@ class HanwebSpider(scrapy.Spider):
             local = self.source.to_local(known["url"])
         if known is None or not known.get("complete"):
             return self._article(local, referer, ctx, None), True
-        if known.get("category") == "irrelevant" and not fresh and not self.full:
+        if known.get("category") not in WATCHED_CLOSELY and not fresh and not self.full:
             return None, False
         return self._article(local, referer, ctx, known), bool(fresh)
 
@@ -350,7 +353,7 @@ class HanwebSpider(scrapy.Spider):
         self._rechecked = True
         assert self.source is not None
         pending = [k for k, v in self.known.items()
-                   if k not in self.seen and v.get("status") == "live" and v.get("category") != "irrelevant"]
+                   if k not in self.seen and v.get("status") == "live" and v.get("category") in WATCHED_CLOSELY]
         engine = self.crawler.engine
         for key in pending:
             known = self.known[key]
