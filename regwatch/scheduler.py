@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from regwatch.config import Config
@@ -106,12 +107,14 @@ def _run_forever(config: Config, lock: threading.Lock) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = BlockingScheduler(timezone=SHANGHAI)
+    now = datetime.now(UTC)
     for source in load_sources(config.sources).values():
         if not source.enabled:
             continue
+        # First crawl at once, then on the source's schedule.
         scheduler.add_job(crawl_and_deliver, CronTrigger.from_crontab(source.schedule, timezone=SHANGHAI),
                           args=[config, [source.id], lock], id=f"crawl-{source.id}", max_instances=1,
-                          coalesce=True, misfire_grace_time=600)
+                          coalesce=True, misfire_grace_time=600, next_run_time=now)
     scheduler.add_job(deliver, "interval", seconds=30, args=[config], id="deliver", max_instances=1,
                       coalesce=True)
     scheduler.add_job(check_staleness, "interval", minutes=10, args=[config], id="stale", max_instances=1)
