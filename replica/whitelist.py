@@ -93,10 +93,10 @@ BATCHES: tuple[Batch, ...] = (
           doc_number="工业和信息化部公告2024年第3号", signed="2024-01-12", pubdate_meta="2024-01-18 09:12",
           reexport_state=timeline.CHROME_CHANGE_STATE),
     Batch("batch6-gongshi", 6, "proposed", f"关于拟公告的符合《{NEW_CRITERIA}》企业名单（第六批）的公示",
-          "2026-10-09 10:30", ListFile("xlsx", ("序号", "省份", "企业名称", "类型")), (GZDT, WJGS),
+          "2026-10-09 10:30", ListFile("pdf", ("序号", "省份", "企业名称", "类型")), (GZDT, WJGS),
           deadline=timeline.BATCH6_DEADLINE, state=1, synthetic=True),
     Batch("batch6-gonggao", 6, "final", f"符合《{NEW_CRITERIA}》企业名单（第六批）", "2026-10-30 15:40",
-          ListFile("pdf", ("序号", "省份", "企业名称", "类型"), both="梯次利用、再生利用"), (WJFB, GG),
+          ListFile("xlsx", ("序号", "省份", "企业名称", "类型"), both="梯次利用、再生利用"), (WJFB, GG),
           doc_number="工业和信息化部公告2026年第33号", signed="2026-10-27", state=2, synthetic=True),
 )
 

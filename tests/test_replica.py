@@ -396,7 +396,8 @@ def test_list_attachments_hold_the_declared_entries(replica, key):
 def test_batch6_final_list_holds_exactly_the_declared_enterprises(replica):
     replica.set_state(2)
     doc = docs_at(2)["batch6-gonggao"]
-    names = {e["enterprise"] for e in list_from_attachment(attachment(replica, doc).body, "pdf")[0]}
+    assert doc["attachments"][0]["ext"] == "xlsx"  # opened with openpyxl, as the issue asks
+    names = {e["enterprise"] for e in list_from_attachment(attachment(replica, doc).body, "xlsx")[0]}
     proposed = {e["enterprise"] for e in docs_at(2)["batch6-gongshi"]["entries"]}
     assert names == {e["enterprise"] for e in doc["entries"]} and len(names) == len(proposed) - 1
     assert timeline.BATCH6_DROPPED not in names and timeline.BATCH6_DROPPED in proposed
