@@ -42,13 +42,6 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
-def fold_for_match(text: str) -> str:
-    """A harsher fold for comparing names: brackets unified, all whitespace removed."""
-    text = normalize(text)
-    text = text.replace("（", "(").replace("）", ")").replace("【", "[").replace("】", "]")
-    return re.sub(r"\s+", "", text)
-
-
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
 
@@ -84,13 +77,6 @@ def tokenizer() -> jieba.Tokenizer:
                 tk.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None,
                             parts[2] if len(parts) > 2 else None)
         return tk
-
-
-def add_terms(words: list[str]) -> None:
-    """Teach the tokenizer extra terms (enterprise names, for instance) so they stay whole."""
-    tk = tokenizer()
-    for word in words:
-        tk.add_word(word, 20000)
 
 
 def segment(text: str) -> list[str]:
