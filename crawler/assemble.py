@@ -100,6 +100,12 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
                         "issuing_body": issuing_body(text, meta)},
         attachments=stored,
     )
+    if doc.category == "whitelist" and doc.list_kind == "rename":
+        from crawler.extract.renames import rename_pairs
+
+        doc.renames = rename_pairs(tables, text + "\n" + attachment_text)
+        if not doc.renames:
+            problems.append("a name-change announcement whose names could not be read; the list is unchanged")
     if doc.category == "whitelist" and doc.list_kind in ("proposed", "final", "revocation"):
         doc.deadline = _iso_minutes(comment_deadline(text)) if doc.list_kind == "proposed" else None
         unreadable = [a for a in stored if a.parse_status != "ok"]

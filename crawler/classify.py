@@ -46,7 +46,7 @@ class Classification:
     batch: int | None
     evidence: list[str]
     explanation: str
-    list_kind: str | None = None  # proposed | final | revocation, for the white list only
+    list_kind: str | None = None  # proposed | final | revocation | rename, for the white list only
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -86,13 +86,15 @@ class Rules:
     categories: dict[str, CategoryRules]
     revocation_min: float
     revocation: PhraseSet
+    rename_min: float
+    rename: PhraseSet
     stages: dict[str, PhraseSet]
     column_hints: dict[str, str]
 
 
 # Allowed keys per table, as data: validation names them in its errors.
 _TOP_KEYS = ("version", "title_factor", "attachment_factor", "stage_min_score", "folds", "subject", "lookalikes",
-             "news", "categories", "revocation", "stages", "column_hints")
+             "news", "categories", "revocation", "rename", "stages", "column_hints")
 _SCORED_KEYS = ("min_score", "phrases", "patterns")
 _LOOKALIKE_KEYS = ("phrases", "patterns")
 _CATEGORY_KEYS = ("priority", "min_score", "requires_any", "stages", "stage_aliases", "phrases", "patterns",
@@ -183,6 +185,7 @@ def _build(raw: Mapping[str, Any]) -> Rules:
     lookalikes = _check_keys(top.get("lookalikes") or {}, _LOOKALIKE_KEYS, "lookalikes")
     news = _check_keys(top.get("news") or {}, _SCORED_KEYS, "news")
     revocation = _check_keys(top.get("revocation") or {}, _SCORED_KEYS, "revocation")
+    rename = _check_keys(top.get("rename") or {}, _SCORED_KEYS, "rename")
     categories_raw = top.get("categories") or {}
     if not isinstance(categories_raw, Mapping):
         raise RulesError("[categories] must be a table")
@@ -239,6 +242,9 @@ def _build(raw: Mapping[str, Any]) -> Rules:
         revocation_min=_number(revocation.get("min_score", 0), "[revocation] min_score"),
         revocation=PhraseSet(_weights(revocation.get("phrases"), "revocation.phrases", fold),
                              _patterns(revocation.get("patterns"), "revocation.patterns")),
+        rename_min=_number(rename.get("min_score", 0), "[rename] min_score"),
+        rename=PhraseSet(_weights(rename.get("phrases"), "rename.phrases", fold),
+                         _patterns(rename.get("patterns"), "rename.patterns")),
         stages=stages,
         column_hints=hints,
     )
@@ -423,6 +429,11 @@ def classify(
         revokes = revocation_score >= rules.revocation_min and revocation_score > 0
         if revokes:
             hits = hits + [h for h in revocation_hits if h.phrase not in {x.phrase for x in hits}]
+        rename_score, rename_hits = _score(rules.rename, [title_zone, body])
+        scores["rename"] = rename_score
+        renames = not revokes and rename_score >= rules.rename_min and rename_score > 0
+        if renames:
+            hits = hits + [h for h in rename_hits if h.phrase not in {x.phrase for x in hits}]
         if news:
             list_kind = None  # a report about the list changes nothing by itself
         elif revokes and stage == "公示":
@@ -430,6 +441,9 @@ def classify(
         elif revokes:
             list_kind = "revocation"
             extra = " It revokes listed enterprises."
+        elif renames and stage != "公示":
+            list_kind = "rename"
+            extra = " It renames listed enterprises."
         elif stage == "公示":
             list_kind = "proposed"
         elif stage == "公告":

@@ -61,6 +61,7 @@ class IncomingDocument:
     list_kind: str | None = None  # proposed | final | revocation
     classification: dict[str, Any] = field(default_factory=dict)
     entries: list[ListEntryIn] | None = None
+    renames: list[tuple[str, str]] = field(default_factory=list)  # (old name, new name), for list_kind rename
     list_problem: str | None = None
     deadline: str | None = None
     criteria_text: str | None = None

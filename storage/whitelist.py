@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -100,6 +100,8 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     out = ListOutcome()
     if doc.list_kind == "revocation":
         return _revocation(db, doc, document_id, day, suspect_share)
+    if doc.list_kind == "rename":
+        return _renames(db, doc, document_id, version_id, day)
     if doc.entries is None:
         out.problems.append(doc.list_problem or "the list could not be read; entries kept as they were")
         return out
@@ -159,6 +161,36 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
             kind="list.entry_changed", entity=n["enterprise"],
             summary=f"第{batch}批名单变更（{what}）：{o['enterprise']} → {n['enterprise']}",
             details={"batch": batch, "old": o, "new": n, "fields": list(fields)}))
+    return out
+
+
+def _renames(db: Database, doc: IncomingDocument, document_id: int, version_id: int, day: str) -> ListOutcome:
+    """An announced name change: the entry ends under its old name and goes on under the new one,
+    with its batch, province and type — one change, never a removal plus an addition."""
+    from storage.names import normalize_name
+
+    out = ListOutcome()
+    current = current_entries(db)
+    for old_text, new_name in doc.renames:
+        wanted = normalize_name(old_text)
+        hits = [r for r in current if r["normalized_name"] and r["normalized_name"] == wanted] or \
+               [r for r in current if r["normalized_name"] and len(r["normalized_name"]) >= 6
+                and wanted.endswith(r["normalized_name"])]
+        if len(hits) != 1:
+            out.problems.append(f"name change {old_text} → {new_name} matches {len(hits)} listed enterprises; "
+                                "the list is unchanged for it")
+            continue
+        row = hits[0]
+        _close(db, [row["id"]], day, document_id, "renamed")
+        renamed = ListEntryIn(new_name, row["province"], row["type"])
+        _insert(db, [renamed], replace(doc, batch=row["batch"]), document_id, version_id, row["stage"], day)
+        old = {"enterprise": row["enterprise"], "province": row["province"], "type": row["type"]}
+        new = {**old, "enterprise": new_name}
+        out.changes.append(ListChange(
+            kind="list.entry_changed", entity=new_name,
+            summary=f"企业名称变更（第{row['batch']}批）：{row['enterprise']} → {new_name}",
+            details={"batch": row["batch"], "old": old, "new": new, "fields": ["enterprise"],
+                     "reason": "renamed by announcement (名称变更)"}))
     return out
 
 
