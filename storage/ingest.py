@@ -208,7 +208,7 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
     _emit(db, settings, result, doc, document_id, version_id, kind="document.edited",
           old_version_id=previous["id"],
           summary=f"文件修改：{doc.title}：{summarize_ops(ops)}"[:400],
-          details={"diff": ops_to_json([op for op in ops]), "attachments_changed": changed_attachments})
+          details={"diff": ops_to_json(ops), "attachments_changed": changed_attachments})
 
 
 def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
