@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.clauses import diff_clauses  # noqa: E402
-from storage.entitydiff import ListEntry, diff_entries  # noqa: E402
-from storage.names import best_matches, normalize_name  # noqa: E402
-from storage.text import tokenizer  # noqa: E402
-from storage.worddiff import word_diff  # noqa: E402
+from diff.clauses import diff_clauses  # noqa: E402
+from diff.entities import ListEntry, diff_entries  # noqa: E402
+from diff.names import best_matches, normalize_name  # noqa: E402
+from diff.text import tokenizer  # noqa: E402
+from diff.words import word_diff  # noqa: E402
 
 PROVINCES = (
     "北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 "

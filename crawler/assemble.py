@@ -11,9 +11,9 @@ from typing import Any
 
 from crawler.items import DocumentItem
 from crawler.sources import Source
+from diff.text import normalize
 from storage.blobs import BlobStore
 from storage.model import IncomingDocument, ListEntryIn, StoredAttachment
-from storage.text import normalize
 
 _NUMERAL = "[一二三四五六七八九十]+"
 _CLAUSE_MARK = re.compile(rf"(^|\n)\s*({_NUMERAL}、|[（(]{_NUMERAL}[)）]|第{_NUMERAL}条)")

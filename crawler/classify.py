@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from storage.text import normalize, segment
+from diff.text import normalize, segment
 
 __all__ = [
     "CATEGORIES",

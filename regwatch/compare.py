@@ -66,8 +66,8 @@ def load_text(app: Any, ref: str) -> tuple[str, str]:
 
 
 def compare(app: Any, old: str, new: str, fmt: str) -> str:
-    from storage.clauses import diff_clauses
-    from storage.difftext import render_clause_diff
+    from diff.clauses import diff_clauses
+    from diff.render import render_clause_diff
 
     old_text, _ = load_text(app, old)
     new_text, _ = load_text(app, new)

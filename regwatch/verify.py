@@ -64,8 +64,8 @@ def _evidence(db: Database, row: dict[str, Any]) -> dict[str, Any]:
 def verify_names(db: Database, names: list[str], *, as_of: str | None = None,
                  probable_at: float = 0.75) -> list[dict[str, Any]]:
     """One status per supplier: listed, probable (needs review), proposed, removed, not_found."""
+    from diff.names import best_matches, normalize_name, short_form_match
     from regwatch.app import today_shanghai
-    from storage.names import best_matches, normalize_name, short_form_match
     from storage.whitelist import list_on
 
     day = as_of or today_shanghai()

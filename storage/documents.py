@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from diff.text import normalize, tokens_for_index
 from storage.model import IncomingDocument
-from storage.text import normalize, tokens_for_index
 
 
 def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:

@@ -184,7 +184,7 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
 
 def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
             document_id: int, version_id: int, previous: dict[str, Any]) -> None:
-    from storage.worddiff import ops_to_json, summarize_ops, word_diff
+    from diff.words import ops_to_json, summarize_ops, word_diff
 
     old_attachments = {a["url"].rsplit("/", 1)[-1]: a for a in
                        db.query("select * from attachments where version_id = ?", [previous["id"]])}
@@ -237,7 +237,7 @@ def _criteria(db: Database, doc: IncomingDocument, settings: IngestSettings, res
               document_id: int, version_id: int, previous: dict[str, Any] | None) -> None:
     """Compare the criteria clause by clause against what they replace: the previous version of
     this document, or else the latest earlier criteria document of the same family."""
-    from storage.clauses import diff_clauses
+    from diff.clauses import diff_clauses
 
     base_text, against = None, None
     if previous is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.text import tokens_for_query
+from diff.text import tokens_for_query
 
 
 def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,

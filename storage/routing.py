@@ -61,7 +61,7 @@ def keywords_match(keywords: Iterable[str], text: str) -> bool:
 
     A keyword ending in '*' matches as a plain substring, for users who want that.
     """
-    from storage.text import segment
+    from diff.text import segment
 
     words = None
     for keyword in keywords:

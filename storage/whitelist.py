@@ -55,7 +55,7 @@ def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[d
 
 def _insert(db: Database, entries: Sequence[ListEntryIn], doc: IncomingDocument, document_id: int,
             version_id: int, stage: str, day: str) -> None:
-    from storage.names import normalize_name
+    from diff.names import normalize_name
 
     db["list_entries"].insert_all(
         {
@@ -94,8 +94,8 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
 
     previous_entries: for an edited document, the entries its previous version contributed.
     """
-    from storage.entitydiff import diff_entries
-    from storage.names import normalize_name
+    from diff.entities import diff_entries
+    from diff.names import normalize_name
 
     out = ListOutcome()
     if doc.list_kind == "revocation":
@@ -167,7 +167,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
 def _renames(db: Database, doc: IncomingDocument, document_id: int, version_id: int, day: str) -> ListOutcome:
     """An announced name change: the entry ends under its old name and goes on under the new one,
     with its batch, province and type — one change, never a removal plus an addition."""
-    from storage.names import normalize_name
+    from diff.names import normalize_name
 
     out = ListOutcome()
     current = current_entries(db)
@@ -198,7 +198,7 @@ def _revocation(db: Database, doc: IncomingDocument, document_id: int, day: str,
                 suspect_share: float) -> ListOutcome:
     """A revocation names enterprises; end their entries. Names come from the document's table
     where it has one, else from listed names found in its text."""
-    from storage.names import normalize_name, short_form_match
+    from diff.names import normalize_name, short_form_match
 
     out = ListOutcome()
     current = current_entries(db)

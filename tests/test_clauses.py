@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.clauses import Clause, diff_clauses, split_clauses, substantive
-from storage.difftext import render_clause_diff
+from diff.clauses import Clause, diff_clauses, split_clauses, substantive
+from diff.render import render_clause_diff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "criteria"
 DRAFT = (FIXTURES / "criteria_2024_regen_clause_DRAFT_20240814_simplified.txt").read_text("utf-8")

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from storage.difftext import render_entity_diff
-from storage.entitydiff import EntityDiff, ListEntry, diff_entries, fields_changed, removal_share
+from diff.entities import EntityDiff, ListEntry, diff_entries, fields_changed, removal_share
+from diff.render import render_entity_diff
 
 # Batch 1 as announced in 工业和信息化部公告2018年第40号 (type not split in batch 1).
 BATCH1 = [

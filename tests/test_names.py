@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from storage.names import (
+from diff.names import (
     NameIndex,
     best_matches,
     edit_distance,
@@ -186,7 +186,7 @@ def test_short_forms_rank_by_how_well_the_cores_agree():
 
 
 def test_two_registered_names_in_different_cities_are_different_companies():
-    from storage.names import short_form_match
+    from diff.names import short_form_match
 
     assert not short_form_match("西宁示例拓源循环科技有限公司", "界首示例拓源循环科技有限公司")
     assert not short_form_match("宜宾示例晟达电源科技有限责任公司", "北京示例晟达新材料科技有限责任公司")

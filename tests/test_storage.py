@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
+from diff.text import content_hash, index_words, normalize, segment
 from storage.blobs import BlobStore, sha256_hex
 from storage.db import known_migrations, open_db, schema_version
 from storage.errors import BlobNotFound, CorruptBlob, SchemaTooNew
-from storage.text import content_hash, index_words, normalize, segment
 
 
 def test_migrations_apply_on_empty_database_and_again_without_change(tmp_path):
@@ -104,7 +104,7 @@ def test_jieba_cache_lives_in_the_folder_we_choose():
     import os
     from pathlib import Path
 
-    from storage.text import cache_dir, tokenizer
+    from diff.text import cache_dir, tokenizer
 
     assert cache_dir() == Path(os.environ["REGWATCH_CACHE_DIR"])
     segment("预热")

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from storage.difftext import render_word_diff
-from storage.text import normalize
-from storage.worddiff import (
+from diff.render import render_word_diff
+from diff.text import normalize
+from diff.words import (
     DiffOp,
     changed_numbers,
     has_changes,

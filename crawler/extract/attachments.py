@@ -20,7 +20,7 @@ from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 from crawler.extract.tabular import normalize_keeping_tabs, table_lines
-from storage.text import normalize
+from diff.text import normalize
 
 __all__ = [
     "MAX_UNCOMPRESSED",

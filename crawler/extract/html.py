@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
-from storage.text import normalize
+from diff.text import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from lxml.html import HtmlElement

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from storage.text import normalize
+from diff.text import normalize
 
 __all__ = ["TYPES", "Entry", "ListTableResult", "entries_from_tables", "header_roles", "looks_like_header",
            "normalize_type"]

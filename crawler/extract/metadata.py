@@ -1,6 +1,6 @@
 """Document metadata read from Chinese official text: 文号, dates, signer, batch.
 
-Everything works on `storage.text.normalize`d text, so full-width digits and brackets
+Everything works on `diff.text.normalize`d text, so full-width digits and brackets
 (２０２６, （）, ［］) are already ASCII; 〔〕 survive normalisation and are the canonical
 bracket of a document number.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
-from storage.text import normalize
+from diff.text import normalize
 
 __all__ = [
     "CST",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from storage.text import normalize
+from diff.text import normalize
 
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9()（）]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司)"
 _SENTENCE = re.compile(rf"({_NAME})(?:的)?(?:企业)?(?:名称)?(?:已)?(?:变更为|更名为)[“\"「]?({_NAME})")

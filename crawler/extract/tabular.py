@@ -1,6 +1,6 @@
 """Text with tab-separated table rows, normalised without losing the tabs.
 
-`storage.text.normalize` folds tabs into spaces (right for comparing prose); a table row
+`diff.text.normalize` folds tabs into spaces (right for comparing prose); a table row
 rendered as text keeps its tabs so a reader, or a parser, can split the cells again.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from storage.text import normalize
+from diff.text import normalize
 
 CELL_MARK = "\ue0f0"  # a private-use character: untouched by NFKC and not whitespace
 

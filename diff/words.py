@@ -1,6 +1,6 @@
 """Word-level diff of Chinese text: what a compliance officer reads when a document changes.
 
-Both texts are normalised first (storage.text.normalize), so full-width/half-width forms and
+Both texts are normalised first (diff.text.normalize), so full-width/half-width forms and
 stray whitespace never show up as edits. The diff then runs in three stages, each on less text:
 
 1. lines: common leading/trailing lines are cut off, the rest is aligned line by line;
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from storage.text import normalize, tokenizer
+from diff.text import normalize, tokenizer
 
 OpName = Literal["equal", "insert", "delete", "replace"]
 

@@ -70,7 +70,7 @@ def tokenizer() -> jieba.Tokenizer:
         tk = jieba.Tokenizer()
         tk.tmp_dir = str(cache_dir())
         tk.initialize()
-        terms = resources.files("storage").joinpath("domain_terms.txt").read_text("utf-8")
+        terms = resources.files("diff").joinpath("domain_terms.txt").read_text("utf-8")
         for line in terms.splitlines():
             parts = line.split()
             if parts:

@@ -42,9 +42,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any, Literal
 
-from storage.clauses import Clause, ClauseChange
-from storage.entitydiff import EntityDiff, entry_to_dict
-from storage.worddiff import DiffOp, ops_to_json, summarize_ops
+from diff.clauses import Clause, ClauseChange
+from diff.entities import EntityDiff, entry_to_dict
+from diff.words import DiffOp, ops_to_json, summarize_ops
 
 Format = Literal["text", "json", "html"]
 FORMATS = ("text", "json", "html")

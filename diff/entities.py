@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from storage.names import name_similarity, normalize_name
+from diff.names import name_similarity, normalize_name
 
 FIELDS = ("enterprise", "province", "type", "batch")
 _MAX_CORRECTION = 2  # characters: a typo fixed between 公示 and 公告
@@ -117,7 +117,7 @@ def diff_entries(
     Pairing, in order: same name, province and type; same name and type; same name and
     province; same name. Then, among what is left and within one province and type: a
     rename when the names are at least `rename_threshold` alike
-    (storage.names.name_similarity), or differ by one or two characters. Everything else is
+    (diff.names.name_similarity), or differ by one or two characters. Everything else is
     added or removed; so is a rename that also changed province or type, which a reviewer
     should see as two separate facts.
     """

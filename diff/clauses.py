@@ -25,8 +25,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from storage.text import normalize
-from storage.worddiff import DiffOp, changed_numbers, has_changes, word_diff
+from diff.text import normalize
+from diff.words import DiffOp, changed_numbers, has_changes, word_diff
 
 Status = Literal["changed", "added", "removed", "moved"]
 
