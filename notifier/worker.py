@@ -32,6 +32,7 @@ from notifier.ids import delivery_id, digest_delivery_id
 from notifier.render import Rendering
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
+from storage.kinds import kind_of
 
 log = logging.getLogger("regwatch.notifier")
 
@@ -272,14 +273,14 @@ def dead_letter_change(row: dict[str, Any], attempts: int, error: str) -> dict[s
         "kind": "outbox.dead",
         "summary": f"告警经渠道 {row['channel']} 投递{attempts}次均失败，已放弃（路由 {row['route']}）",
         "entity": f"outbox:{row['id']}",
-        "severity": "critical",
         "details": {"outbox_id": row["id"], "channel": row["channel"], "route": row["route"],
                     "attempts": attempts, "last_error": error, "change_id": row["change_id"]},
     }
 
 
 def make_test_payload(route: str) -> dict[str, Any]:
-    return {"id": None, "kind": "test", "detected_at": iso(utcnow()), "severity": "info",
+    test = kind_of("test")
+    return {"id": None, "kind": test.kind, "detected_at": iso(utcnow()), "severity": test.default_severity.value,
             "summary": f"regwatch 测试消息：路由 {route} 的渠道可以送达 / test message for route {route}",
             "details": {"route": route}}
 

@@ -81,7 +81,6 @@ def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str
     name = row.get("name") or source_id
     return record_change(db, {
         "kind": "source.health", "source_id": source_id, "category": None, "authority": row.get("authority"),
-        "severity": "info" if new == "ok" else "critical",
         "summary": f"数据源{STATE_ZH[new]}：{name} — source {source_id} is {STATE_EN[new]}",
         "details": {"source": source_id, "state": new, "previous": previous, "reason": reason},
     }, routes, now=now)

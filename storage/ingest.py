@@ -20,6 +20,7 @@ from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
 from storage.model import IncomingDocument
 from storage.routing import DEFAULT_ROUTES, RouteFilter
+from storage.vocab import RELEVANT_CATEGORIES, Category, Severity
 from storage.whitelist import apply_list_document
 
 
@@ -40,7 +41,7 @@ class IngestResult:
     problems: list[str] = field(default_factory=list)
 
 
-RELEVANT = ("whitelist", "criteria", "inspection", "penalty", "related")
+RELEVANT = RELEVANT_CATEGORIES
 
 
 def _day(doc: IncomingDocument, fallback: str) -> str:
@@ -80,7 +81,7 @@ def _emit(db: Database, settings: IngestSettings, result: IngestResult, doc: Inc
         **change,
     }
     if payload.get("suspect"):
-        payload["severity"] = "warning"
+        payload["severity"] = Severity.WARNING.value  # a suspect diff needs review, not panic
         payload["summary"] = "【需要复核 needs review】" + payload["summary"]
     result.change_ids.append(record_change(db, payload, settings.routes))
 
@@ -167,7 +168,7 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
         db["documents"].update(document_id, {**row, "current_version_id": version_id, "flapping": 1})
         if not existing["flapping"]:
             _emit(db, settings, result, doc, document_id, version_id, kind="document.flapping",
-                  severity="warning", summary=f"页面内容反复切换（flapping）：{doc.title}",
+                  summary=f"页面内容反复切换（flapping）：{doc.title}",
                   details={"versions_seen": [v["id"] for v in recent_versions(db, document_id,
                                                                               settings.flapping_window)]})
         return result
@@ -213,7 +214,7 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
 
 def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
                      document_id: int, version_id: int, now: str, previous: dict[str, Any] | None) -> None:
-    if doc.category == "whitelist" and doc.list_kind:
+    if doc.category == Category.WHITELIST and doc.list_kind:
         prev_entries = None
         if previous is not None:
             prev_entries = list(db.query("select * from list_entries where document_id = ? and valid_to is null",
@@ -225,7 +226,7 @@ def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettin
             _emit(db, settings, result, doc, document_id, version_id, kind=change.kind,
                   summary=change.summary, entity=change.entity, details=change.details,
                   suspect=change.suspect)
-    if doc.category == "criteria" and doc.criteria_text:
+    if doc.category == Category.CRITERIA and doc.criteria_text:
         _criteria(db, doc, settings, result, document_id, version_id, previous)
 
 
@@ -306,7 +307,7 @@ def record_missing(db: Database, doc_key: str, http_status: int, settings: Inges
             return None
         return record_change(db, {
             "kind": "document.withdrawn", "source_id": row["source_id"], "document_id": row["id"],
-            "category": row["category"], "authority": row["authority"], "severity": "warning",
+            "category": row["category"], "authority": row["authority"],
             "summary": f"文件已撤下（HTTP {http_status}，连续{runs}次）：{row['title']}",
             "details": {"http_status": http_status, "runs": runs},
             **_display(row),

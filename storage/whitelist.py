@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.model import IncomingDocument, ListEntryIn
+from storage.vocab import Stage
 
 
 @dataclass
@@ -35,7 +36,7 @@ def _entry_dict(e: Any) -> dict[str, Any]:
     return {"enterprise": get("enterprise"), "province": get("province"), "type": get("type")}
 
 
-def current_entries(db: Database, *, stage: str = "公告", batch: int | None = None) -> list[dict[str, Any]]:
+def current_entries(db: Database, *, stage: str = Stage.FINAL, batch: int | None = None) -> list[dict[str, Any]]:
     sql = "select * from list_entries where valid_to is null and stage = ?"
     params: list[Any] = [stage]
     if batch is not None:
@@ -46,7 +47,7 @@ def current_entries(db: Database, *, stage: str = "公告", batch: int | None = 
 
 def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[dict[str, Any]]:
     """The list as it stood on `day` (YYYY-MM-DD): final entries valid that day."""
-    stages = ("公告", "公示") if include_proposed else ("公告",)
+    stages = (Stage.FINAL, Stage.PROPOSED) if include_proposed else (Stage.FINAL,)
     marks = ",".join("?" for _ in stages)
     sql = f"""select * from list_entries where stage in ({marks}) and valid_from <= ?
               and (valid_to is null or valid_to > ?) order by batch, id"""
@@ -108,12 +109,12 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     if not doc.entries:
         out.problems.append("the list in this document is empty; entries kept as they were")
         return out
-    stage = "公示" if doc.list_kind == "proposed" else "公告"
+    stage = (Stage.PROPOSED if doc.list_kind == "proposed" else Stage.FINAL).value
     if previous_entries is not None:
         old = previous_entries
         _close(db, [r["id"] for r in previous_entries], day, document_id, "superseded by a new version")
-    elif stage == "公告":
-        old = current_entries(db, stage="公示", batch=doc.batch)
+    elif stage == Stage.FINAL:
+        old = current_entries(db, stage=Stage.PROPOSED, batch=doc.batch)
         _close(db, [r["id"] for r in old], day, document_id, "final list published")
     else:
         old = None
@@ -126,13 +127,13 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
             kind="list.proposed",
             summary=f"公示{which}拟公告企业名单（{len(entries)}家）",
             entity=None,
-            details={"batch": batch, "stage": "公示", "deadline": doc.deadline, "entries": entries},
+            details={"batch": batch, "stage": Stage.PROPOSED.value, "deadline": doc.deadline, "entries": entries},
         ))
         return out
     diff = diff_entries([_entry_dict(r) for r in old], list(doc.entries))
     base = len(current_entries(db)) + len(old)
     suspect = bool(base) and len(diff.removed) > suspect_share * base
-    was = "公示" if previous_entries is None else "上一版本"
+    was = Stage.PROPOSED.value if previous_entries is None else "上一版本"
     for e in diff.removed:
         e = _entry_dict(e)
         out.changes.append(ListChange(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
-from notifier.alert import Alert, Segment
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import MARKS, compact, safe_url
 
 BODY = "font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;font-size:14px;" \
@@ -26,7 +28,7 @@ def e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def html_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+def html_diff(segments: Sequence[DiffOp]) -> str:
     parts = []
     for seg in compact(segments):
         if seg.op in ("delete", "replace") and seg.old:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from notifier.alert import Alert, Segment
-from notifier.chinese import display_width, pad
+from collections.abc import Sequence
+
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import MARKS, compact
+from storage.chinese import display_width, pad
 
 RULE = "─" * 40
 
 
-def text_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+def text_diff(segments: Sequence[DiffOp]) -> str:
     """Word-level marks that survive any mail client: [-removed-]{+added+}."""
     parts = []
     for seg in compact(segments):
