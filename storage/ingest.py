@@ -185,7 +185,8 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
 
 def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
             document_id: int, version_id: int, previous: dict[str, Any]) -> None:
-    from diff.words import ops_to_json, summarize_ops, word_diff
+    from diff.render import summarize_ops
+    from diff.words import ops_to_json, word_diff
 
     old_attachments = {a["url"].rsplit("/", 1)[-1]: a for a in
                        db.query("select * from attachments where version_id = ?", [previous["id"]])}
