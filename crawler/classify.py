@@ -412,10 +412,10 @@ def classify(
         hits = hits + [_Hit(f"-{h.phrase}", -h.weight, h.zone) for h in neg_hits]
         verdicts.append((score, -category.priority, category, hits))
     # `related` is the fallback: it wins only when no specific category reached its threshold.
-    specific = [v for v in verdicts if v[2].name != "related"]
+    specific = [v for v in verdicts if v[2].name != Category.RELATED]
     if not specific and not verdicts:
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("related", stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
+        return Classification(Category.RELATED.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               "Related: about traction-battery recycling, but no category reached its threshold.",
                               None, scores)
     score, _, winner, hits = max(specific or verdicts, key=lambda v: (v[0], v[1]))

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
+from storage.kinds.operations import SourceHealth
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 
 GOOD_RUNS = ("ok", "degraded")
@@ -80,7 +81,7 @@ def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str
         return None
     name = row.get("name") or source_id
     return record_change(db, {
-        "kind": "source.health", "source_id": source_id, "category": None, "authority": row.get("authority"),
+        "kind": SourceHealth.kind, "source_id": source_id, "category": None, "authority": row.get("authority"),
         "summary": f"数据源{STATE_ZH[new]}：{name} — source {source_id} is {STATE_EN[new]}",
         "details": {"source": source_id, "state": new, "previous": previous, "reason": reason},
     }, routes, now=now)

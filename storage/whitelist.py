@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.kinds.lists import EntryAdded, EntryChanged, EntryRemoved, ListProposed
 from storage.model import IncomingDocument, ListEntryIn
 from storage.vocab import Stage
 
@@ -124,7 +125,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         entries = [_entry_dict(e) for e in doc.entries]
         which = f"第{batch}批" if batch else ""
         out.changes.append(ListChange(
-            kind="list.proposed",
+            kind=ListProposed.kind,
             summary=f"公示{which}拟公告企业名单（{len(entries)}家）",
             entity=None,
             details={"batch": batch, "stage": Stage.PROPOSED.value, "deadline": doc.deadline, "entries": entries},
@@ -137,7 +138,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     for e in diff.removed:
         e = _entry_dict(e)
         out.changes.append(ListChange(
-            kind="list.entry_removed", entity=e["enterprise"], suspect=suspect,
+            kind=EntryRemoved.kind, entity=e["enterprise"], suspect=suspect,
             summary=f"第{batch}批名单删除：{e['enterprise']}（{was}中有，{stage}中无）",
             details={"batch": batch, **e, "reason": f"listed in the {was} but not in the {stage}"}))
     renamed = {id(new_e) for _, new_e, _ in diff.changed}
@@ -151,7 +152,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         confirmed = normalize_name(e.enterprise) in proposed_names
         d = _entry_dict(e)
         out.changes.append(ListChange(
-            kind="list.entry_added", entity=d["enterprise"],
+            kind=EntryAdded.kind, entity=d["enterprise"],
             summary=f"第{batch}批{stage}名单列入：{d['enterprise']}" + ("（公示后确认）" if confirmed else ""),
             details={"batch": batch, **d,
                      "reason": f"confirmed from the {was}" if confirmed else f"new in the {stage}"}))
@@ -159,7 +160,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         o, n = _entry_dict(old_e), _entry_dict(new_e)
         what = "、".join({"enterprise": "名称", "province": "省份", "type": "类型"}.get(f, f) for f in fields)
         out.changes.append(ListChange(
-            kind="list.entry_changed", entity=n["enterprise"],
+            kind=EntryChanged.kind, entity=n["enterprise"],
             summary=f"第{batch}批名单变更（{what}）：{o['enterprise']} → {n['enterprise']}",
             details={"batch": batch, "old": o, "new": n, "fields": list(fields)}))
     return out
@@ -188,7 +189,7 @@ def _renames(db: Database, doc: IncomingDocument, document_id: int, version_id: 
         old = {"enterprise": row["enterprise"], "province": row["province"], "type": row["type"]}
         new = {**old, "enterprise": new_name}
         out.changes.append(ListChange(
-            kind="list.entry_changed", entity=new_name,
+            kind=EntryChanged.kind, entity=new_name,
             summary=f"企业名称变更（第{row['batch']}批）：{row['enterprise']} → {new_name}",
             details={"batch": row["batch"], "old": old, "new": new, "fields": ["enterprise"],
                      "reason": "renamed by announcement (名称变更)"}))
@@ -226,7 +227,7 @@ def _revocation(db: Database, doc: IncomingDocument, document_id: int, day: str,
     _close(db, [r["id"] for r in named], day, document_id, "revoked")
     for row in named:
         out.changes.append(ListChange(
-            kind="list.entry_removed", entity=row["enterprise"], suspect=suspect,
+            kind=EntryRemoved.kind, entity=row["enterprise"], suspect=suspect,
             summary=f"撤销规范条件企业资格：{row['enterprise']}（第{row['batch']}批）",
             details={"batch": row["batch"], "enterprise": row["enterprise"], "province": row["province"],
                      "type": row["type"], "reason": "revoked (撤销/取消)", "revoked_on": day}))
