@@ -79,6 +79,10 @@ class Health(Vocab):
     STALE = "stale", "长时间未更新", "stale"
 
 
+# A run that ends in one of these counts as good: the source was read (DESIGN §8).
+GOOD_RUNS: tuple[Health, ...] = (Health.OK, Health.DEGRADED)
+
+
 class Authority(Vocab):
     """The regulators watched; zh is the full name, `short` what headlines use."""
 
