@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.html import (
-    MIIT_ARTICLE_SELECTORS,
-    SelectorError,
-    decode_html,
-    extract_article,
-    extract_listing_rows,
-    pagination_info,
-)
+from crawler.extract.article import GENERIC_ARTICLE_SELECTORS, extract_article
+from crawler.extract.decoding import decode_html
+from crawler.extract.htmltext import SelectorError
+from crawler.extract.listing import extract_listing_rows, pagination_info
+from crawler.sources import SourceError, load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 PAGE = (FIXTURES / "miit_article.html").read_bytes()
 URL = "https://www.miit.gov.cn/jgsj/jns/gzdt/art/2026/art_0a1b2c3d4e5f40718293a4b5c6d7e8f9.html"
-SELECTORS = {**MIIT_ARTICLE_SELECTORS, "remove": ".share, script, style"}
+SOURCES = load_sources()
+SELECTORS = {**SOURCES["miit"].article, "remove": ".share, script, style"}
 TITLE = "关于拟公告的符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名单(第六批)的公示"
 
 
@@ -146,9 +144,21 @@ def test_custom_attachment_selector_takes_every_match() -> None:
     assert custom.attachments == [("https://www.miit.gov.cn/download?id=7", "名单")]
 
 
-def test_unknown_selector_key_names_allowed_keys() -> None:
-    with pytest.raises(SelectorError, match="allowed: title, time, source, body, remove, attachments"):
-        extract_article(PAGE, URL, {"body": "#con_con", "bodee": "x"})
+def test_unknown_selector_key_in_sources_toml_names_allowed_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crawler.sources
+
+    real = crawler.sources._load_builtin()
+    real["miit"]["article"]["bodee"] = "x"
+    monkeypatch.setattr(crawler.sources, "_load_builtin", lambda: real)
+    with pytest.raises(SourceError, match="allowed: title, time, source, body, remove, attachments"):
+        load_sources()
+
+
+def test_the_generic_fallback_reads_a_page_of_no_source() -> None:
+    page = "<html><body><nav>首页</nav><h1>标题</h1><p>正文。</p><footer>版权所有</footer></body></html>"
+    article = extract_article(page, URL, GENERIC_ARTICLE_SELECTORS)
+    assert (article.title, article.found["body"]) == ("标题", True)
+    assert article.text == "标题\n正文。"
 
 
 def test_bad_css_is_a_selector_error() -> None:
@@ -179,7 +189,7 @@ def test_listing_title_attribute_beats_truncated_text() -> None:
 def test_no_pagination_and_no_rows() -> None:
     assert pagination_info("<ul><li>无</li></ul>") is None
     assert pagination_info("") is None
-    assert extract_listing_rows("", "https://www.miit.gov.cn/") == []
+    assert extract_listing_rows("", "https://www.miit.gov.cn/", SOURCES["miit"].listing) == []
     assert extract_listing_rows("<div>改版后的页面</div>", "https://www.miit.gov.cn/", {"row": "li.cf"}) == []
 
 
