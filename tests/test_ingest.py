@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from storage.ingest import IngestSettings, ingest, record_missing
 from diff.entities import ListEntry
+from storage.ingest import IngestSettings, ingest, record_missing
 from storage.model import IncomingDocument, StoredAttachment
 
 SENTENCE = "对再生利用企业要求，破碎分离后的电极粉料回收率不低于98%，杂质铝含量低于1.5%，杂质铜含量低于1.5%。"
