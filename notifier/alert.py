@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from diff.entities import ListEntry
 from notifier.chinese import batch_labels, beijing_time, zh_date
 from notifier.headlines import AUTHORITIES, HEALTH_STATES, category_names, headline
 
@@ -31,16 +32,6 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class EntryRow:
-    """A white-list row; mark is '+' added, '-' removed, 'old'/'new' for a change, '' as listed."""
-
-    mark: str
-    enterprise: str
-    province: str
-    type: str
-
-
-@dataclass(frozen=True)
 class Clause:
     number: str
     status: str
@@ -58,7 +49,8 @@ class Alert:
     summary: str = ""
     facts: list[tuple[str, str]] = field(default_factory=list)
     entries_caption: str = ""
-    entries: list[EntryRow] = field(default_factory=list)
+    # (mark, entry): '+' added, '-' removed, 'old'/'new' for a change, '' as listed; the entry as shown
+    entries: list[tuple[str, ListEntry]] = field(default_factory=list)
     text_diff: list[Segment] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -72,7 +64,7 @@ class Alert:
     @property
     def marked(self) -> bool:
         """Whether the entry rows carry change marks (a 公示 list has none)."""
-        return any(e.mark for e in self.entries)
+        return any(mark for mark, _ in self.entries)
 
 
 def segments(diff: object) -> list[Segment]:
@@ -84,11 +76,11 @@ def segments(diff: object) -> list[Segment]:
     return out
 
 
-def _entry(mark: str, row: Mapping[str, Any] | None) -> EntryRow:
+def _entry(mark: str, row: Mapping[str, Any] | None) -> tuple[str, ListEntry]:
     row = row or {}
     kind = str(row.get("type") or "")
-    return EntryRow(mark, str(row.get("enterprise") or ""), str(row.get("province") or ""),
-                    ENTRY_TYPES.get(kind, kind))
+    return mark, ListEntry(str(row.get("enterprise") or ""), str(row.get("province") or ""),
+                           ENTRY_TYPES.get(kind, kind))
 
 
 def _details(change: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -1,16 +1,13 @@
-"""Article main text, tables, attachment links and encodings; listing rows and pagination."""
+"""Article pages read with their source's selectors from sources.toml: main text, tables, attachment links."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from crawler.extract.article import GENERIC_ARTICLE_SELECTORS, extract_article
-from crawler.extract.decoding import decode_html
 from crawler.extract.htmltext import SelectorError
-from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.sources import SourceError, load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -66,36 +63,6 @@ def test_attachment_links_absolute_and_unwrapped() -> None:
         (f"https://www.miit.gov.cn{base}6a1b2c3d4e5f40718293a4b5c6d7e8f9.pdf", "在线预览"),
         (f"http://www.miit.gov.cn{base}7b2c3d4e5f6a40718293a4b5c6d7e8f9.docx", "名单(可编辑版)"),
     ]
-
-
-def test_gbk_page_with_utf8_header_decodes() -> None:
-    source = PAGE.decode("utf-8").replace("charset=utf-8", "charset=gbk")
-    gbk = source.encode("gbk")
-    with pytest.raises(UnicodeDecodeError):
-        gbk.decode("utf-8")
-    article = extract_article(gbk, URL, SELECTORS, encoding="utf-8")
-    reference = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
-    assert article.encoding == "gb18030"
-    assert article.title == TITLE
-    assert article.text == reference.text
-    assert article.tables == reference.tables
-
-
-ENCODINGS = [
-    ("gbk-no-declaration", "<html><body><p>废旧动力电池</p></body></html>", "gbk", None, "gb18030"),
-    ("gbk-meta-only", '<html><head><meta charset="gb2312"></head><body><p>废旧动力电池</p></body></html>', "gbk",
-     None, "gb18030"),
-    ("utf8-mislabelled-gbk", "<html><body><p>废旧动力电池综合利用</p></body></html>", "utf-8", "GBK", "utf-8"),
-    ("utf8-latin1-header", "<html><body><p>废旧动力电池</p></body></html>", "utf-8", "ISO-8859-1", "utf-8"),
-    ("utf8-bom", "\ufeff<html><body><p>废旧动力电池</p></body></html>", "utf-8", "gbk", "utf-8-sig"),
-]
-
-
-@pytest.mark.parametrize(("html", "codec", "header", "used"), [c[1:] for c in ENCODINGS], ids=[c[0] for c in ENCODINGS])
-def test_decode_html(html: str, codec: str, header: str | None, used: str) -> None:
-    text, chosen = decode_html(html.encode(codec), header)
-    assert chosen == used
-    assert "废旧动力电池" in text
 
 
 def test_redesigned_template_is_reported_not_empty() -> None:
@@ -164,33 +131,6 @@ def test_the_generic_fallback_reads_a_page_of_no_source() -> None:
 def test_bad_css_is_a_selector_error() -> None:
     with pytest.raises(SelectorError, match="body"):
         extract_article(PAGE, URL, {"body": "div[[["})
-
-
-LISTINGS = json.loads((FIXTURES / "listing_fragments.json").read_text("utf-8"))["cases"]
-
-
-@pytest.mark.parametrize("case", LISTINGS, ids=[c["id"] for c in LISTINGS])
-def test_listing_rows(case: dict) -> None:
-    rows = extract_listing_rows(case["html"], case["base_url"], case["selectors"])
-    assert [list(r) for r in rows] == case["rows"]
-
-
-@pytest.mark.parametrize("case", LISTINGS, ids=[c["id"] for c in LISTINGS])
-def test_pagination_info(case: dict) -> None:
-    assert list(pagination_info(case["html"])) == case["pagination"]
-
-
-def test_listing_title_attribute_beats_truncated_text() -> None:
-    case = LISTINGS[0]
-    rows = extract_listing_rows(case["html"], case["base_url"], case["selectors"])
-    assert not rows[0].title.endswith("...")
-
-
-def test_no_pagination_and_no_rows() -> None:
-    assert pagination_info("<ul><li>无</li></ul>") is None
-    assert pagination_info("") is None
-    assert extract_listing_rows("", "https://www.miit.gov.cn/", SOURCES["miit"].listing) == []
-    assert extract_listing_rows("<div>改版后的页面</div>", "https://www.miit.gov.cn/", {"row": "li.cf"}) == []
 
 
 def test_source_line_breaks_follow_browser_rendering() -> None:
