@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from crawler.reader import ReadError, resolve_url
+from crawler.sources import load_sources
 from regwatch.cli import cli
+from replica.timeline import documents
+from tests.conftest import Watcher
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "replica"
 CASES = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
@@ -64,14 +68,10 @@ def inspect_url(watcher, url: str, *args: str):
 
 @pytest.fixture
 def quick_watcher(replica, tmp_path):
-    from tests.conftest import Watcher
-
     return Watcher(replica, tmp_path, "[regwatch]\ndownload_delay = 0\n")
 
 
 def test_inspect_a_final_list_url_shows_the_list_the_crawl_stored(quick_watcher, replica):
-    from replica.timeline import documents
-
     replica.set_state(2)
     quick_watcher.crawl("miit")
     final = next(d for d in documents(2) if d["category"] == "whitelist" and d["stage"] == "公告"
@@ -100,8 +100,6 @@ def test_inspect_a_final_list_url_shows_the_list_the_crawl_stored(quick_watcher,
 
 
 def test_inspect_text_output_has_no_python_reprs(quick_watcher, replica):
-    from replica.timeline import documents
-
     proposal = next(d for d in documents(1) if d["category"] == "whitelist" and d["stage"] == "公示")
     replica.set_state(1)
     result = inspect_url(quick_watcher, "http://wap.miit.gov.cn" + proposal["paths"][0])
@@ -118,9 +116,6 @@ def test_inspect_refuses_a_url_of_no_source(quick_watcher):
 
 
 def test_a_url_is_never_fetched_from_the_real_host_while_a_replica_stands_in():
-    from crawler.reader import ReadError, resolve_url
-    from crawler.sources import load_sources
-
     sources = load_sources({"miit": {"base_url": "http://127.0.0.1:9"}})
     for real in ("https://www.miit.gov.cn/a/art_1.html", "http://wap.miit.gov.cn/a/art_1.html"):
         source, local = resolve_url(real, sources, ["miit"])
