@@ -10,13 +10,14 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from crawler.assemble import assemble
+from crawler.health import CrawlHealth, attachment_part
 from crawler.items import DocumentItem
 from storage.blobs import BlobStore
 from storage.changes import iso, utcnow
 from storage.db import open_db
 from storage.health import finish_run, is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
-from storage.vocab import Category
+from storage.vocab import Category, Health
 
 # Folded in in publication order, so a 公示 and its 公告 found together compare as if found apart.
 ORDERED = (Category.WHITELIST, Category.CRITERIA)
@@ -73,6 +74,7 @@ class StoragePipeline:
             stats.inc_value("regwatch/documents_missing")
         elif item.outcome == "ok":
             doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
+            _book_attachments(spider.health, doc)
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:
@@ -118,6 +120,20 @@ class StoragePipeline:
             errors=len(spider.health.errors),
             stats=json.dumps(stats, default=str),
             problems=spider.health.notes,
+            parts=spider.health.part_states(),
             routes=self.ingest_settings.routes,
         )
         self.db.close()
+
+
+def _book_attachments(health: CrawlHealth, doc: Any) -> None:
+    """Each fetched attachment counts for its kind's part: read, or not parseable."""
+    for attachment in doc.attachments:
+        if attachment.parse_status == "not_fetched":
+            continue  # the download failure is already booked by the spider
+        kind = attachment.kind or (attachment.url or "").rsplit(".", 1)[-1].lower() or "other"
+        if attachment.parse_status == "failed":
+            health.part_failed(attachment_part(kind), Health.DEGRADED,
+                               f"{attachment.name} could not be parsed: {attachment.parse_error}")
+        else:
+            health.part_ok(attachment_part(kind), 1)

@@ -10,6 +10,8 @@ from typing import Any
 import click
 
 from regwatch.config import Config
+from regwatch.staleness import check_staleness
+from storage.vocab import Health
 
 
 def today_shanghai() -> str:
@@ -22,6 +24,7 @@ def notify_once(config: Config, *, loop: bool = False) -> str:
     from storage.db import open_db
 
     notifier_config = config.notifier()
+    check_staleness(config)  # so stale sources are raised, and delivered, by `notify` from cron too
     db = open_db(config.database)
     try:
         if not loop:
@@ -44,25 +47,42 @@ def notify_test(config: Config, route: str) -> int:
     return failures
 
 
-def source_rows(config: Config) -> list[dict[str, Any]]:
+def source_rows(db: Any, config: Config) -> list[dict[str, Any]]:
+    """Each source with its health and the health of each of its parts (column, listing API,
+    search API, attachment kind). A source that has been crawled but never read is 'failed'."""
     from crawler.sources import load_sources
-    from storage.db import open_db
     from storage.health import source_states
 
-    db = open_db(config.database)
     states = {s["id"]: s for s in source_states(db)}
-    db.close()
     rows = []
     for source in load_sources(config.sources).values():
         state = states.get(source.id) or {}
         last = state.get("last_run") or {}
+        health = state.get("health") or "never crawled"
+        if last and not state.get("last_good_run_at") and health == Health.OK:
+            health = Health.FAILED.value
         rows.append({
             "id": source.id, "name": source.name, "base_url": source.base_url, "schedule": source.schedule,
-            "enabled": source.enabled, "health": state.get("health") or "never crawled",
+            "enabled": source.enabled, "health": health, "reason": state.get("health_reason"),
             "last_run": last.get("finished_at"), "last_status": last.get("status"),
-            "message": last.get("message"),
+            "last_good_run": state.get("last_good_run_at"), "message": last.get("message"),
+            "parts": [{"part": p["part"], "health": p["health"], "reason": p["reason"], "since": p["since"],
+                       "last_good": p["last_good_at"]} for p in state.get("parts") or []],
         })
     return rows
+
+
+def source_table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table form: each source, then one indented row per part under it."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        out.append({"source": row["id"], "health": row["health"], "schedule": row["schedule"],
+                    "last_run": row["last_run"], "last_good_run": row["last_good_run"],
+                    "reason": row["reason"] or row["message"]})
+        for part in row["parts"]:
+            out.append({"source": f"  · {part['part']}", "health": part["health"], "schedule": "",
+                        "last_run": "", "last_good_run": part["last_good"], "reason": part["reason"]})
+    return out
 
 
 def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:

@@ -174,10 +174,15 @@ def run(app: AppContext, once: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
 def sources(app: AppContext, fmt: str) -> None:
     """The sources, their schedules and health."""
-    from regwatch.app import source_rows
+    from regwatch.app import source_rows, source_table_rows
     from storage.exports import render
 
-    _emit(render(source_rows(app.config), fmt))
+    db = app.db()
+    try:
+        rows = source_rows(db, app.config)
+    finally:
+        db.close()
+    _emit(render(source_table_rows(rows) if fmt != "json" else rows, fmt))
 
 
 @cli.command()

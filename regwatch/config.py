@@ -47,6 +47,7 @@ SOURCE_SETTINGS: dict[str, Option] = {
     "base_url": Option("url", "Where the source is fetched from (a proxy or the replica)."),
     "enabled": Option("bool", "Whether the source is crawled."),
     "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls."),
+    "stale_after_hours": Option("float", "Hours without a good crawl before the source is 'stale'.", minimum=0),
 }
 
 TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")

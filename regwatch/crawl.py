@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from regwatch.config import Config
+from regwatch.staleness import check_staleness
 from storage.vocab import GOOD_RUNS
 
 
@@ -95,4 +96,5 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
     for line in proc.stdout.splitlines():
         if line.startswith('{"statuses"'):
             statuses = json.loads(line)["statuses"]
+    check_staleness(config)  # a cron user who runs only `crawl` is told too
     return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=proc.stderr)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from regwatch.config import Config
+from regwatch.staleness import check_staleness
 
 log = logging.getLogger("regwatch.scheduler")
 SHANGHAI = "Asia/Shanghai"
@@ -65,19 +66,6 @@ def deliver(config: Config) -> None:
     try:
         stats = deliver_due(db, config.notifier())
         log.info("delivery: %s", stats)
-    finally:
-        db.close()
-
-
-def check_staleness(config: Config) -> None:
-    from crawler.sources import load_sources
-    from storage.db import open_db
-    from storage.health import check_stale
-
-    db = open_db(config.database)
-    try:
-        hours = {s.id: s.stale_after_hours for s in load_sources(config.sources).values()}
-        check_stale(db, hours, config.notifier().route_filters())
     finally:
         db.close()
 

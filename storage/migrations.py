@@ -194,3 +194,21 @@ def m0001_initial(db: Database) -> None:
         "CREATE VIRTUAL TABLE documents_fts USING fts5("
         "title, body, document_id UNINDEXED, tokenize='unicode61')"
     )
+
+
+@migrations(name="0002_source_parts")
+def m0002_source_parts(db: Database) -> None:
+    """Health per part of a source (a column, its listing API, the search API, an attachment kind)."""
+    db["source_parts"].create(
+        {
+            "source_id": str,
+            "part": str,
+            "health": str,
+            "reason": str,
+            "since": str,
+            "last_run_at": str,
+            "last_good_at": str,
+            "last_rows": int,
+        },
+        pk=("source_id", "part"),
+    )

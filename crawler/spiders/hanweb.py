@@ -19,7 +19,7 @@ from scrapy.http import Response
 from crawler.challenge import detect_challenge
 from crawler.extract.article import extract_article
 from crawler.extract.listing import extract_listing_rows, pagination_info
-from crawler.health import CrawlHealth
+from crawler.health import SEARCH_PART, CrawlHealth, attachment_part, column_part, listing_part
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 from storage.vocab import CONTENT_CATEGORIES
@@ -105,32 +105,34 @@ class HanwebSpider(scrapy.Spider):
         meta.setdefault("handle_httpstatus_all", True)
         return Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta, **kwargs)
 
-    def _blocked_or_failed(self, response: Response, what: str) -> bool:
-        """Record a challenge or HTTP error; True when the response carries no content."""
+    def _blocked_or_failed(self, response: Response, what: str, part: str | None = None) -> bool:
+        """Record a challenge or HTTP error against `part`; True when the response carries no content."""
         reason = detect_challenge(response.status, response.headers, response.body)
         if reason:
-            self.health.blocked(response.url, response.status, reason)
+            self.health.blocked(response.url, response.status, reason, part)
             return True
         if response.status >= 400:
-            self.health.error(response.url, f"{what}: HTTP {response.status}")
+            self.health.error(response.url, f"{what}: HTTP {response.status}", part)
             return True
         return False
 
     def parse_shell(self, response: Response, column: str) -> Iterator[Request]:
-        if self._blocked_or_failed(response, "column page"):
+        if self._blocked_or_failed(response, "column page", column_part(column)):
             self.health.listing_failed()
             return
+        self.health.part_ok(column_part(column))
         assert self.source is not None
         selector = self.source.unit.get("shell_script", "script[queryData]")
         script = response.css(selector)
         api = script.attrib.get("url") if script else None
         query_text = script.attrib.get("querydata") or script.attrib.get("queryData") if script else None
         if not api or not query_text:
-            self.health.broken(response.url, f"column {column}: no unitbuild script with url and queryData")
+            self.health.broken(response.url, f"column {column}: no unitbuild script with url and queryData",
+                               column_part(column))
             return
         query = parse_query_data(query_text)
         if not query.get("pageId"):
-            self.health.broken(response.url, f"column {column}: queryData has no pageId")
+            self.health.broken(response.url, f"column {column}: queryData has no pageId", column_part(column))
             return
         yield from self._unit_page(response.url, api, query, column, 1)
 
@@ -148,7 +150,8 @@ class HanwebSpider(scrapy.Spider):
 
     def parse_unit(self, response: Response, shell_url: str, api: str, query: dict[str, str],
                    column: str, page: int) -> Iterator[Request]:
-        if self._blocked_or_failed(response, "listing API"):
+        part = listing_part(column)
+        if self._blocked_or_failed(response, "listing API", part):
             self.health.listing_failed()
             return
         try:
@@ -156,18 +159,19 @@ class HanwebSpider(scrapy.Spider):
             html = envelope["data"]["html"]
             ok = str(envelope.get("code")) == "200" and envelope.get("success", True) is not False
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.health.broken(response.url, f"column {column}: listing API answered no JSON envelope")
+            self.health.broken(response.url, f"column {column}: listing API answered no JSON envelope", part)
             return
         if not ok or not isinstance(html, str):
-            self.health.broken(response.url, f"column {column}: listing API refused: {envelope.get('message')}")
+            self.health.broken(response.url, f"column {column}: listing API refused: {envelope.get('message')}",
+                               part)
             return
         assert self.source is not None
         rows = extract_listing_rows(html, response.url, self.source.listing)
         if not rows:
             if page == 1:
-                self.health.broken(response.url, f"column {column}: the listing selectors found no rows")
+                self.health.broken(response.url, f"column {column}: the listing selectors found no rows", part)
             return  # past the last page: nothing more to read
-        self.health.listing_ok(len(rows))
+        self.health.listing_ok(len(rows), part)
         fresh = False
         for row in rows:
             request, is_fresh = self._article_request(row.url, shell_url, column, row.title, row.date_text)
@@ -190,7 +194,7 @@ class HanwebSpider(scrapy.Spider):
                              cb_kwargs={"keyword": keyword, "page": page})
 
     def parse_search(self, response: Response, keyword: str, page: int) -> Iterator[Request]:
-        if self._blocked_or_failed(response, "search API"):
+        if self._blocked_or_failed(response, "search API", SEARCH_PART):
             self.health.listing_failed()
             return
         try:
@@ -198,9 +202,9 @@ class HanwebSpider(scrapy.Spider):
             hits = result.get("dataResults") or []
             total = int(result.get("totalHits") or result.get("total") or 0)
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.health.broken(response.url, f"search {keyword}: answered no searchResult")
+            self.health.broken(response.url, f"search {keyword}: answered no searchResult", SEARCH_PART)
             return
-        self.health.listing_ok(len(hits))
+        self.health.listing_ok(len(hits), SEARCH_PART)
         fresh = False
         for hit in hits:
             data = hit.get("data") or ((hit.get("groupData") or [{}])[0].get("data")) or {}
@@ -325,9 +329,11 @@ class HanwebSpider(scrapy.Spider):
         reason = detect_challenge(response.status, response.headers, response.body)
         if reason or response.status >= 400:
             attachment.error = reason or f"HTTP {response.status}"
-            self.health.error(response.url, f"attachment: {attachment.error}")
+            part = attachment_part(_attachment_kind(attachment.url))
             if reason:
-                self.health.blocked(response.url, response.status, reason)
+                self.health.blocked(response.url, response.status, reason, part)
+            else:
+                self.health.error(response.url, f"attachment: {attachment.error}", part)
         else:
             attachment.body = response.body
             attachment.media_type = _header(response, b"Content-Type")
@@ -338,13 +344,14 @@ class HanwebSpider(scrapy.Spider):
         item: DocumentItem = request.meta["item"]
         index: int = request.meta["index"]
         item.attachments[index].error = f"download failed: {failure.getErrorMessage()}"
-        self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}")
+        self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}",
+                          attachment_part(_attachment_kind(request.url)))
         yield from self._next_attachment(item, index + 1, request.meta["referer"])
 
     def on_error(self, failure: Any) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self.health.error(url, f"download failed: {failure.getErrorMessage()}")
+        self.health.error(url, f"download failed: {failure.getErrorMessage()}", _part_of(request, self))
         if request is not None and request.callback in (self.parse_shell, self.parse_unit, self.parse_search):
             self.health.listing_failed()
         elif request is not None:
@@ -353,8 +360,12 @@ class HanwebSpider(scrapy.Spider):
     # --- withdrawal checks ------------------------------------------------------------------------
     def _on_idle(self, spider: scrapy.Spider) -> None:
         """Once the listings are done, re-check relevant documents no listing showed this run,
-        so a withdrawal (404/410) is noticed; a vanished listing row alone proves nothing."""
-        if spider is not self or self._rechecked or self.only_url or not self.health.listings_healthy():
+        so an edit or a withdrawal (404/410) is noticed; a vanished listing row alone proves nothing.
+
+        This runs whatever else failed: a failing listing or search API must not hide an edit of
+        a watched document. Only the withdrawal decision waits for complete listings (pipelines).
+        """
+        if spider is not self or self._rechecked or self.only_url:
             return
         self._rechecked = True
         assert self.source is not None
@@ -367,6 +378,26 @@ class HanwebSpider(scrapy.Spider):
             request = self._article(self.source.to_local(known["url"]), self.source.url("/"),
                                     {"column": None, "listed_title": None, "listed_date": None}, known)
             engine.crawl(request)
+
+
+def _attachment_kind(url: str) -> str:
+    """An attachment's kind for health, by its extension (pdf, docx, xlsx…); 'other' when none."""
+    suffix = urlsplit(url).path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+    return suffix if suffix.isalnum() and len(suffix) <= 5 else "other"
+
+
+def _part_of(request: Request | None, spider: HanwebSpider) -> str | None:
+    """The part a failed request belonged to: its column page, listing API or the search API."""
+    if request is None:
+        return None
+    column = (request.cb_kwargs or {}).get("column")
+    if request.callback == spider.parse_shell and column:
+        return column_part(column)
+    if request.callback == spider.parse_unit and column:
+        return listing_part(column)
+    if request.callback == spider.parse_search:
+        return SEARCH_PART
+    return None
 
 
 def _header(response: Response, name: bytes) -> str | None:
