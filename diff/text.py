@@ -33,8 +33,16 @@ def normalize(text: str) -> str:
     """
     if not text:
         return ""
+    return tidy(unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)))
+
+
+def tidy(text: str) -> str:
+    """Zero-width characters dropped and whitespace folded, every other character kept as
+    published: for what regwatch shows verbatim (an enterprise's name with its （）), where
+    `normalize` would rewrite full-width forms. Compare with `normalize`, show with `tidy`."""
+    if not text:
+        return ""
     text = _ZERO_WIDTH.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)

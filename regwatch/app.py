@@ -11,6 +11,7 @@ import click
 
 from regwatch.config import Config
 from regwatch.staleness import check_staleness
+from storage.db import require_db
 from storage.vocab import Health
 
 
@@ -24,6 +25,7 @@ def notify_once(config: Config, *, loop: bool = False) -> str:
     from storage.db import open_db
 
     notifier_config = config.notifier()
+    require_db(config.database)  # nothing to deliver from a database that was never created
     check_staleness(config)  # so stale sources are raised, and delivered, by `notify` from cron too
     db = open_db(config.database)
     try:

@@ -30,22 +30,27 @@ class AppContext:
             cfg.general["database"] = self.db_path
         return cfg
 
-    def db(self):
+    def db(self, *, create: bool = False):
+        """The database; only init, crawl, run and demo create one (create=True)."""
         from storage.db import open_db
 
-        return open_db(self.config.database)
+        return open_db(self.config.database, create=create)
 
 
 def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from regwatch.config import ConfigError
-        from storage.errors import StorageError
+        from regwatch.filters import FilterError
+        from storage.errors import MissingDatabase, StorageError
 
         try:
             return fn(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except (MissingDatabase, FilterError) as exc:  # a usage error: one line, exit 2, nothing created
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
         except (ConfigError, StorageError, ValueError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
         except Exception as exc:  # one clear line, never a traceback
@@ -108,7 +113,7 @@ def init(app: AppContext, force: bool) -> None:
         path.write_text(STARTER_CONFIG, "utf-8")
         click.echo(f"wrote {path}")
     app.config_path = str(path)
-    db = app.db()
+    db = app.db(create=True)
     click.echo(f"database ready: {app.config.database}")
     db.close()
 
@@ -121,7 +126,7 @@ def crawl(app: AppContext, sources: tuple[str, ...], full: bool) -> None:
     """One pass: fetch, store, detect changes, queue alerts. Exit 3 if a source was not healthy."""
     from regwatch.crawl import run_crawl
 
-    app.db().close()
+    app.db(create=True).close()
     outcome = run_crawl(app.config, list(sources) or None, full=full)
     _print_crawl(app, outcome)
     if outcome.exit_code:
@@ -185,18 +190,35 @@ def sources(app: AppContext, fmt: str) -> None:
     _emit(render(source_table_rows(rows) if fmt != "json" else rows, fmt))
 
 
+WHEN_HELP = "a date or time, Beijing time unless zoned (2026-10-01, 2026-10-01T09:30, …Z), today, yesterday or 7d"
+
+
 @cli.command()
 @common_options
-@click.option("--since", help="ISO date or time (UTC) to start from.")
+@click.option("--since", help=f"From this moment: {WHEN_HELP}.")
+@click.option("--until", help=f"Before this moment: {WHEN_HELP}.")
 @click.option("--kind", "kinds", multiple=True, help="Change kind, e.g. list.entry_removed or list.*")
+@click.option("--severity", help="info, warning or critical.")
+@click.option("--category", help="whitelist, criteria, inspection, penalty, related or irrelevant.")
 @click.option("--source", help="Source id (miit, samr).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many changes.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
-def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, fmt: str) -> None:
+def changes(app: AppContext, since: str | None, until: str | None, kinds: tuple[str, ...], severity: str | None,
+            category: str | None, source: str | None, limit: int | None, fmt: str) -> None:
     """What changed, newest last."""
+    from regwatch import filters
+    from regwatch.crawl import enabled_sources
     from storage.exports import render
     from storage.queries import list_changes
 
-    rows = list_changes(app.db(), since=since, kinds=list(kinds) or None, source=source)
+    query = {
+        "since": filters.utc_iso(filters.parse_moment("--since", since)) if since else None,
+        "until": filters.utc_iso(filters.parse_moment("--until", until)) if until else None,
+        "kinds": filters.check_kinds(kinds) or None,
+        "severity": filters.check_severity(severity), "category": filters.check_category(category),
+        "source": filters.one_of("--source", source, enabled_sources(app.config, None, every=True)),
+    }
+    rows = list_changes(app.db(), limit=limit, **query)
     columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -218,18 +240,20 @@ def search(app: AppContext, query: str, limit: int, fmt: str) -> None:
 
 @cli.command(name="list")
 @common_options
-@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD); default today.")
-@click.option("--type", "type_", help="梯次利用 or 再生利用.")
+@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD, Beijing time, today, yesterday or 7d); default today.")
+@click.option("--type", "type_", help="梯次利用, 再生利用, 梯次利用和再生利用 or unspecified.")
 @click.option("--proposed", is_flag=True, help="Include enterprises proposed (公示) but not yet final.")
 @click.option("--format", "fmt", type=click.Choice([*FORMATS_ROWS, "xlsx"]), default="table")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
 def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bool, fmt: str,
              output: str | None) -> None:
     """The white list as it stood on a date."""
+    from regwatch import filters
     from regwatch.app import white_list
     from storage.exports import render
 
-    rows = white_list(app.db(), as_of, type_, proposed)
+    day, kind = filters.parse_day("--as-of", as_of), filters.check_type(type_)
+    rows = white_list(app.db(), day, kind, proposed)
     columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "doc_number", "url"]
     _emit(render(rows, fmt, columns), output)
 
@@ -241,11 +265,13 @@ def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bo
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
 def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: str) -> None:
     """Check suppliers (names, or a CSV/XLSX/TXT file of names) against the white list."""
+    from regwatch.filters import parse_day
     from regwatch.verify import read_supplier_args, verify_names
     from storage.exports import render
 
+    day = parse_day("--as-of", as_of)
     names = read_supplier_args(list(suppliers))
-    rows = verify_names(app.db(), names, as_of=as_of)
+    rows = verify_names(app.db(), names, as_of=day)
     columns = ["supplier", "status", "matched_name", "score", "batch", "doc_number", "url"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -292,7 +318,9 @@ def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
 def serve(app: AppContext, port: int, host: str) -> None:
     """Datasette over the database, read-only, bound to localhost."""
     from regwatch.app import serve_datasette
+    from storage.db import require_db
 
+    require_db(app.config.database)
     sys.exit(serve_datasette(app.config.database, host, port))
 
 

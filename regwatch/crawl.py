@@ -67,10 +67,13 @@ def checked_rules_path(config: Config) -> str:
     return ""
 
 
-def enabled_sources(config: Config, wanted: list[str] | None = None) -> list[str]:
+def enabled_sources(config: Config, wanted: list[str] | None = None, *, every: bool = False) -> list[str]:
+    """The sources to crawl: `wanted` (checked), else the enabled ones, or all with every=True."""
     from crawler.sources import load_sources
 
     sources = load_sources(config.sources)
+    if every:
+        return list(sources)
     if wanted:
         unknown = [s for s in wanted if s not in sources]
         if unknown:

@@ -63,12 +63,14 @@ def _evidence(db: Database, row: dict[str, Any]) -> dict[str, Any]:
 
 def verify_names(db: Database, names: list[str], *, as_of: str | None = None,
                  probable_at: float = 0.75) -> list[dict[str, Any]]:
-    """One status per supplier: listed, probable (needs review), proposed, removed, not_found."""
+    """One status per supplier: listed, probable (needs review), proposed, removed, not_found; or
+    unknown where it would be not_found but a source was never read successfully."""
     from diff.names import best_matches, normalize_name, short_form_match
     from regwatch.app import today_shanghai
     from storage.whitelist import list_on
 
     day = as_of or today_shanghai()
+    unread = unread_sources(db)
     listed = list_on(db, day)
     proposed = [r for r in db.query(
         "select * from list_entries where stage = '公示' and valid_from <= ? and (valid_to is null or valid_to > ?)",
@@ -113,5 +115,18 @@ def verify_names(db: Database, names: list[str], *, as_of: str | None = None,
             out.append({**row, "status": "probable", "matched_name": match, "score": round(float(score), 3),
                         "how": how, **_evidence(db, candidates[match])})
             continue
+        if unread:
+            # "Not found" in a database that never read the list is no answer: say so.
+            row = {**row, "status": "unknown",
+                   "warning": f"no good crawl of {', '.join(unread)} in this database yet; "
+                              "not_found cannot be told apart from never read"}
         out.append(row)
     return out
+
+
+def unread_sources(db: Database) -> list[str]:
+    """Sources this database has no good crawl of ('any source' when none was ever crawled)."""
+    rows = list(db.query("select id, last_good_run_at from sources order by id"))
+    if not rows:
+        return ["any source"]
+    return [r["id"] for r in rows if not r["last_good_run_at"]]

@@ -15,3 +15,8 @@ class CorruptBlob(StorageError):
 
 class BlobNotFound(StorageError):
     """No blob with that hash is in the store."""
+
+
+class MissingDatabase(StorageError):
+    """A reading command was pointed at a database that does not exist: creating an empty one
+    would answer "not on the list" for a typo in a path, so it is refused instead."""

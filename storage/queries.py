@@ -11,13 +11,23 @@ from diff.text import tokens_for_query
 
 
 def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,
-                 source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+                 source: str | None = None, limit: int | None = None, until: str | None = None,
+                 severity: str | None = None, category: str | None = None) -> list[dict[str, Any]]:
+    """Changes, oldest first. since/until are UTC ISO times as detected_at stores them (until
+    is exclusive); the CLI validates every value before it gets here."""
     sql = """select c.*, d.title, d.canonical_url as url, d.doc_number from changes c
              left join documents d on d.id = c.document_id where 1=1"""
     params: list[Any] = []
     if since:
         sql += " and c.detected_at >= ?"
         params.append(since)
+    if until:
+        sql += " and c.detected_at < ?"
+        params.append(until)
+    for column, value in (("severity", severity), ("category", category)):
+        if value:
+            sql += f" and c.{column} = ?"
+            params.append(value)
     if kinds:
         parts = []
         for kind in kinds:

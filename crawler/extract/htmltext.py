@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
-from diff.text import normalize
+from diff.text import normalize, tidy
 
 if TYPE_CHECKING:  # pragma: no cover
     from lxml.html import HtmlElement
@@ -81,9 +81,11 @@ def _finish(parts: list[str]) -> str:
 
 
 def _cell_text(cell) -> str:
+    """A table cell's text, characters as published (the list shows names verbatim)."""
     parts: list[str] = []
     _render(cell, parts, [])
-    return " ".join(line for line in _finish(parts).replace("\t", " ").split("\n") if line)
+    text = tidy(_inline("".join(parts)).replace(_BREAK, "\n").replace(CELL_MARK, " ").replace("\t", " "))
+    return " ".join(line for line in text.split("\n") if line)
 
 
 def _direct_rows(table) -> list:
