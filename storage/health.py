@@ -80,8 +80,8 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             db["sources"].update(source_id, {"last_good_run_at": iso(now)})
         elif status in (Health.BLOCKED, Health.BROKEN):
             new = status
-        elif status == Health.FAILED and not row.get("last_good_run_at"):
-            new = Health.FAILED.value
+        elif status == Health.FAILED and not row.get("last_good_run_at") and previous != Health.STALE:
+            new = Health.FAILED.value  # never read; once stale, it stays stale until a good run
         else:
             new = previous
         return _transition(db, source_id, row, previous, new, message, routes, now, part_changes)
