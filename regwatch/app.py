@@ -102,7 +102,8 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
         if type_ and type_ not in (row["type"] or ""):
             continue
         doc = docs.get(row["document_id"]) or {}
-        out.append({**row, "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
+        out.append({**row, "dated_by": row.get("dated_by") or "published",  # rows from before 0002
+                    "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
     return out
 
 

@@ -254,7 +254,9 @@ def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bo
 
     day, kind = filters.parse_day("--as-of", as_of), filters.check_type(type_)
     rows = white_list(app.db(), day, kind, proposed)
-    columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "doc_number", "url"]
+    # dated_by says whether valid_from is the publication day or the day an in-place edit was observed.
+    columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "dated_by", "published_on",
+               "doc_number", "url"]
     _emit(render(rows, fmt, columns), output)
 
 

@@ -11,11 +11,13 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
+from storage.chinese import SHANGHAI
 from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
 from storage.kinds.criteria import CriteriaChanged
@@ -23,7 +25,7 @@ from storage.kinds.documents import DocumentEdited, DocumentFlapping, DocumentNe
 from storage.model import IncomingDocument
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 from storage.vocab import RELEVANT_CATEGORIES, Category, Severity
-from storage.whitelist import apply_list_document
+from storage.whitelist import Dating, apply_list_document
 
 
 @dataclass
@@ -48,6 +50,17 @@ RELEVANT = RELEVANT_CATEGORIES
 
 def _day(doc: IncomingDocument, fallback: str) -> str:
     return (doc.published_at or doc.listed_date or fallback)[:10]
+
+
+def _dating(doc: IncomingDocument, now: str, *, edited: bool) -> Dating:
+    """A list's entries count from its publication day; an edit of a list already stored (an
+    attachment replaced in place) counts from the day it was observed, so `list --as-of` a day
+    before regwatch could have seen it does not show it already."""
+    published = _day(doc, now)
+    if not edited:
+        return Dating(published, published_on=published, observed_at=now)
+    observed = (datetime.fromisoformat(now).astimezone(SHANGHAI)).date().isoformat()
+    return Dating(max(observed, published), published_on=published, observed_at=now, dated_by="observed")
 
 
 def _display(doc: IncomingDocument | dict[str, Any]) -> dict[str, Any]:
@@ -222,7 +235,8 @@ def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettin
         if previous is not None:
             prev_entries = list(db.query("select * from list_entries where document_id = ? and valid_to is null",
                                          [document_id])) or None
-        outcome = apply_list_document(db, doc, document_id, version_id, _day(doc, now),
+        dating = _dating(doc, now, edited=prev_entries is not None)
+        outcome = apply_list_document(db, doc, document_id, version_id, dating.day, dating=dating,
                                       suspect_share=settings.suspect_share, previous_entries=prev_entries)
         result.problems.extend(outcome.problems)
         for change in outcome.changes:

@@ -196,9 +196,10 @@ def m0001_initial(db: Database) -> None:
     )
 
 
-@migrations(name="0002_source_parts")
-def m0002_source_parts(db: Database) -> None:
-    """Health per part of a source (a column, its listing API, the search API, an attachment kind)."""
+@migrations(name="0002_source_parts_and_observed_dates")
+def m0002_source_parts_and_observed_dates(db: Database) -> None:
+    """Health per part of a source (a column, its listing API, the search API, an attachment kind),
+    and when each list entry was observed beside when it was published."""
     db["source_parts"].create(
         {
             "source_id": str,
@@ -212,3 +213,8 @@ def m0002_source_parts(db: Database) -> None:
         },
         pk=("source_id", "part"),
     )
+    # Honest dates: an entry found by an in-place edit is dated by when it was observed, with the
+    # publication date kept beside it; `dated_by` says which of the two valid_from is.
+    db["list_entries"].add_column("published_on", str)
+    db["list_entries"].add_column("observed_at", str)
+    db["list_entries"].add_column("dated_by", str)
