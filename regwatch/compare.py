@@ -20,6 +20,9 @@ from diff.render import render_clause_diff
 
 def _stored_text(app: Any, ref: str) -> tuple[str, str] | None:
     kind, _, ident = ref.partition(":")
+    stored = (kind in ("version", "doc") and ident.isdigit()) or re.fullmatch(r"art_[0-9a-f]{32}", ref)
+    if not stored:
+        return None  # a file: no database needed (and none is created)
     db = app.db()
     try:
         if kind == "version" and ident.isdigit():
