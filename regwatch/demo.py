@@ -56,7 +56,7 @@ def run_demo(workdir: Path) -> int:
     from notifier.worker import deliver_due
     from regwatch.config import load_config
     from regwatch.crawl import run_crawl
-    from regwatch.sinks import HttpReceiver, SmtpSink
+    from replica.sinks import HttpReceiver, SmtpSink
     from replica.testing import ReplicaProcess
     from storage.db import open_db
     from storage.queries import list_changes

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from regwatch.cli import cli
-from regwatch.sinks import HttpReceiver
+from replica.sinks import HttpReceiver
 from tests.conftest import Watcher
 
 FAST = """

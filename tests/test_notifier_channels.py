@@ -16,7 +16,7 @@ from notifier.channels import Message, build_channel
 from notifier.errors import DeliveryError
 from notifier.render import Rendering
 from notifier.samples import sample
-from regwatch.sinks import HttpReceiver, Reply, SmtpSink, make_certificate
+from replica.sinks import HttpReceiver, Reply, SmtpSink, make_certificate
 
 DELIVERY = "rw-0123456789abcdef0123456789abcdef"
 

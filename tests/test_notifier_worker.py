@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from notifier import outbox
-from notifier.config import parse_notifier_config
 from notifier.ids import delivery_id, digest_delivery_id
+from notifier.routes import parse_notifier_config
 from notifier.samples import sample
 from notifier.worker import deliver_due, send_test
-from regwatch.sinks import HttpReceiver, Reply, SmtpSink
+from replica.sinks import HttpReceiver, Reply, SmtpSink
 from storage.changes import record_change
 from storage.db import open_db
 

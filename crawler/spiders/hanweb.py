@@ -20,6 +20,7 @@ from crawler.challenge import detect_challenge
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from options import default
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
@@ -60,7 +61,7 @@ class HanwebSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.health = CrawlHealth()
         self.full = False
-        self.max_pages = 50
+        self.max_pages: int = default("max_pages")
         self._rechecked = False
 
     @classmethod
@@ -71,7 +72,7 @@ class HanwebSpider(scrapy.Spider):
         spider.source = load_sources(overrides)[spider.name]
         full = kwargs.get("full", settings.getbool("REGWATCH_FULL"))
         spider.full = str(full).lower() in ("1", "true", "yes")
-        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", 50)
+        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", default("max_pages"))
         spider.known = _load_known(settings.get("REGWATCH_DB"), spider.name)
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
         return spider
