@@ -6,14 +6,28 @@ OLD and NEW are files (.txt, .html, .pdf, .docx, .xlsx) or stored documents: `do
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Any
+
+from crawler.extract.attachments import parse_attachment
+from crawler.extract.html import extract_article
+from crawler.sources import load_sources
+from diff.clauses import diff_clauses
+from diff.render import render_clause_diff
+from storage.db import open_db
 
 
-def _stored_text(app: Any, ref: str) -> tuple[str, str] | None:
+def _is_stored_ref(ref: str) -> bool:
     kind, _, ident = ref.partition(":")
-    db = app.db()
+    return (kind in ("version", "doc") and ident.isdigit()) or bool(re.fullmatch(r"art_[0-9a-f]{32}", ref))
+
+
+def _stored_text(database: str, ref: str) -> tuple[str, str] | None:
+    if not _is_stored_ref(ref):
+        return None
+    kind, _, ident = ref.partition(":")
+    db = open_db(database)
     try:
         if kind == "version" and ident.isdigit():
             row = db["versions"].get(int(ident))
@@ -36,9 +50,9 @@ def _stored_text(app: Any, ref: str) -> tuple[str, str] | None:
         db.close()
 
 
-def load_text(app: Any, ref: str) -> tuple[str, str]:
-    """The comparable text of a file or stored document, and a label for it."""
-    stored = _stored_text(app, ref)
+def load_text(database: str, ref: str) -> tuple[str, str]:
+    """The comparable text of a file or stored document (in the database at `database`), and a label."""
+    stored = _stored_text(database, ref)
     if stored is not None:
         return stored
     path = Path(ref)
@@ -49,32 +63,23 @@ def load_text(app: Any, ref: str) -> tuple[str, str]:
     if suffix in (".txt", ".md", ""):
         return data.decode("utf-8-sig", errors="replace"), path.name
     if suffix in (".html", ".htm"):
-        from crawler.extract.html import extract_article
-        from crawler.sources import load_sources
-
         for source in load_sources().values():
             article = extract_article(data, path.as_uri(), source.article)
             if article.found.get("body"):
                 return article.text, article.title or path.name
         raise ValueError(f"{ref}: no known article body found in this HTML")
-    from crawler.extract.attachments import parse_attachment
-
     parsed = parse_attachment(data, path.name)
     if parsed.status != "ok":
         raise ValueError(f"{ref}: cannot read ({parsed.error})")
     return parsed.text, path.name
 
 
-def compare(app: Any, old: str, new: str, fmt: str) -> str:
-    from diff.clauses import diff_clauses
-    from diff.render import render_clause_diff
-
-    old_text, _ = load_text(app, old)
-    new_text, _ = load_text(app, new)
+def compare(database: str, old: str, new: str, fmt: str) -> str:
+    """`regwatch diff`: OLD against NEW, rendered as text, json or html."""
+    old_text, _ = load_text(database, old)
+    new_text, _ = load_text(database, new)
     changes = diff_clauses(old_text, new_text)
     rendered = render_clause_diff(changes, fmt)
     if isinstance(rendered, str):
         return rendered
-    import json
-
     return json.dumps(rendered, ensure_ascii=False, indent=2)
