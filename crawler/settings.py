@@ -49,6 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.StoragePipeline": 300,
 }
+EXTENSIONS = {
+    "crawler.runs.RunBookkeeping": 500,   # the crawl_runs row and health alerts, on spider_closed
+}
 REGWATCH_DB = GENERAL["database"].default
 REGWATCH_BLOBS = GENERAL["blobs"].default
 REGWATCH_SOURCE_OVERRIDES = {}      # {source_id: {base_url: ...}} from regwatch.toml / environment
