@@ -15,8 +15,6 @@ from notifier.headlines import AUTHORITIES, HEALTH_STATES, category_names, headl
 
 SEVERITIES = {"info": "一般 / info", "warning": "注意 / warning", "critical": "重要 / critical"}
 STAGES = {"公示": "公示 / proposed", "公告": "公告 / final"}
-CLAUSE_STATUS = {"changed": "修改 / changed", "added": "新增 / added", "removed": "删除 / removed",
-                 "moved": "移动 / moved"}
 EXCERPT_CHARS = 400
 ENTRY_TYPES = {"unspecified": "未区分 / unspecified", "both": "梯次利用、再生利用"}
 
