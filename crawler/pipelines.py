@@ -76,6 +76,7 @@ class StoragePipeline:
     def _ingest(self, doc: Any, problems: list[str]) -> None:
         spider = self.crawler.spider
         stats = self.crawler.stats
+        assert self.db is not None
         result = ingest(self.db, doc, self.ingest_settings)
         for problem in problems + result.problems:
             spider.health.note(f"{doc.title[:40]}: {problem}")

@@ -54,8 +54,10 @@ EXTENSIONS = {
 }
 REGWATCH_DB = GENERAL["database"].default
 REGWATCH_BLOBS = GENERAL["blobs"].default
-REGWATCH_SOURCE_OVERRIDES = {}      # {source_id: {base_url: ...}} from regwatch.toml / environment
-REGWATCH_ROUTES = []                # route filters as dicts (storage.routing.RouteFilter fields)
+# {source_id: {base_url: ...}} from regwatch.toml / environment
+REGWATCH_SOURCE_OVERRIDES: dict[str, dict[str, object]] = {}
+# route filters as dicts (storage.routing.RouteFilter fields)
+REGWATCH_ROUTES: list[dict[str, object]] = []
 REGWATCH_FULL = False               # read every listing page, not just until known rows
 REGWATCH_MAX_PAGES = GENERAL["max_pages"].default
 REGWATCH_WITHDRAW_AFTER_RUNS = GENERAL["withdraw_after_runs"].default

@@ -157,7 +157,7 @@ def tokens(text: str) -> list[str]:
     line breaks kept as tokens."""
     if not text:
         return []
-    words = tokenizer().lcut(text)
+    words: list[str] = tokenizer().lcut(text)
     spans = [m.span() for m in NUMBER_RE.finditer(text)]
     if not spans:
         return words

@@ -317,7 +317,7 @@ def demo(app: AppContext, workdir: str) -> None:
     """The whole cycle against the replica, with local mail and chat sinks."""
     from regwatch.demo import run_demo
 
-    sys.exit(run_demo(Path(workdir)))
+    sys.exit(run_demo(Path(workdir), echo=click.echo))
 
 
 @cli.command()
@@ -329,7 +329,11 @@ def demo(app: AppContext, workdir: str) -> None:
 @click.option("--fault", "faults", multiple=True, help="Fault switch to turn on.")
 def replica(port: int, samr_port: int, host: str, state: int, scale: int, faults: tuple[str, ...]) -> None:
     """Serve the replica sites (for tests, the demo and the benchmark)."""
+    from replica import missing_demo_packages
     from replica.cli import serve as serve_replica
+
+    if missing_demo_packages():
+        raise click.ClickException("the replica needs the demo extra: pip install 'regwatch[demo]'")
 
     serve_replica(port=port, samr_port=samr_port, host=host, state=state, scale=scale, faults=list(faults))
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
+
+from replica import DEMO_PACKAGES, missing_demo_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +36,7 @@ def test_packages_import_only_downward(package):
 
 
 @pytest.mark.parametrize("module", ["regwatch/app.py", "regwatch/compare.py", "regwatch/config.py",
-                                    "regwatch/crawl.py"])
+                                    "regwatch/crawl.py", "regwatch/demo.py"])
 def test_the_library_under_the_cli_knows_nothing_of_click(module):
     assert "click" not in _imports(ROOT / module)
 
@@ -41,3 +44,11 @@ def test_the_library_under_the_cli_knows_nothing_of_click(module):
 def test_test_doubles_live_outside_the_application_package():
     assert not (ROOT / "regwatch" / "sinks.py").exists()
     assert "aiosmtpd" not in {n for p in (ROOT / "regwatch").rglob("*.py") for n in _imports(p)}
+
+
+def test_the_demo_extra_is_what_the_replica_needs():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    demo = {re.split(r"[<>=!~ ]", spec)[0] for spec in project["optional-dependencies"]["demo"]}
+    assert demo == set(DEMO_PACKAGES)
+    assert not demo & {re.split(r"[<>=!~ ]", spec)[0] for spec in project["dependencies"]}
+    assert missing_demo_packages() == []  # make test installs the extra
