@@ -19,6 +19,8 @@ from regwatch.cli import cli
 from replica.sinks import HttpReceiver
 from tests.conftest import Watcher
 
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
+
 FAST = """
 [regwatch]
 download_delay = 0

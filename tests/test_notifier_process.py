@@ -23,6 +23,8 @@ from replica.sinks import HttpReceiver, Reply
 from storage.changes import record_change
 from storage.db import open_db
 
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = """
 [notify]
