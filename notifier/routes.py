@@ -13,14 +13,13 @@ from typing import Any
 
 from notifier.channels import Channel, build_channel
 from options import NOTIFY, ROUTE, ConfigError, validate
-from storage.changes import CHANGE_KINDS
-from storage.routing import CATEGORIES, DEFAULT_ROUTES, RouteFilter
+from storage.kinds import stored_kinds
+from storage.routing import DEFAULT_ROUTES, RouteFilter
+from storage.vocab import CONTENT_CATEGORIES, Authority, Category
 
-__all__ = ["AUTHORITIES", "NotifierConfig", "NotifySettings", "parse_notifier_config"]
+__all__ = ["NotifierConfig", "NotifySettings", "parse_notifier_config"]
 
-AUTHORITIES = ("MIIT", "SAMR")
 BUILTIN_LOG = "log"
-CONTENT_CATEGORIES = ("whitelist", "criteria", "inspection", "penalty")
 
 
 @dataclass(frozen=True)
@@ -100,19 +99,20 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         if channel not in channels:
             raise ConfigError(f"{where}.channels: {channel!r} is not a defined channel; "
                               f"channels: {', '.join(sorted(channels))}")
-    _one_of(f"{where}.categories", values["categories"], CATEGORIES)
-    _one_of(f"{where}.authorities", values["authorities"], AUTHORITIES)
+    _one_of(f"{where}.categories", values["categories"], Category.values())
+    _one_of(f"{where}.authorities", values["authorities"], Authority.values())
+    known = stored_kinds()
     for kind in values["kinds"] or ():
         prefix = kind.rstrip("*")
-        if not any(k == kind or (kind.endswith("*") and k.startswith(prefix)) for k in CHANGE_KINDS):
-            raise ConfigError(f"{where}.kinds: {kind!r} matches no change kind; kinds: {', '.join(CHANGE_KINDS)}")
+        if not any(k == kind or (kind.endswith("*") and k.startswith(prefix)) for k in known):
+            raise ConfigError(f"{where}.kinds: {kind!r} matches no change kind; kinds: {', '.join(known)}")
     if values["mode"] == "digest" and not values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
     if values["mode"] != "digest" and values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
     categories = values["categories"]
     if categories is None:
-        categories = () if values["ops"] else CONTENT_CATEGORIES
+        categories = () if values["ops"] else tuple(CONTENT_CATEGORIES)
     optional = {"digest_at": values["digest_at"]} if values["digest_at"] else {}
     return RouteFilter(
         name=name,

@@ -17,11 +17,11 @@ import pytest
 
 from notifier.ids import delivery_id
 from notifier.routes import parse_notifier_config
-from notifier.samples import sample
 from options import load_config
 from replica.sinks import HttpReceiver, Reply
 from storage.changes import record_change
 from storage.db import open_db
+from storage.kinds import sample
 
 pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
 

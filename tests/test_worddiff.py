@@ -6,14 +6,13 @@ import json
 
 import pytest
 
-from diff.render import render_word_diff
+from diff.render import render_word_diff, summarize_ops
 from diff.text import normalize
 from diff.words import (
     DiffOp,
     changed_numbers,
     has_changes,
     ops_to_json,
-    summarize_ops,
     tokens,
     word_diff,
 )
