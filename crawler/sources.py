@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from options import SOURCE, ConfigError, validate
+from options import SOURCE, SOURCE_ARTICLE, SOURCE_LISTING, ConfigError, check_keys, validate
 
 
 class SourceError(ConfigError):
@@ -82,6 +82,8 @@ def load_sources(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> di
         merged = {**raw, **{k: v for k, v in overrides.get(source_id, {}).items() if v is not None}}
         try:
             values = validate(f"sources.toml [{source_id}]", SOURCE, merged)
+            check_keys(f"sources.toml [{source_id}.article]", SOURCE_ARTICLE, values["article"])
+            check_keys(f"sources.toml [{source_id}.listing]", SOURCE_LISTING, values["listing"])
         except ConfigError as exc:
             raise SourceError(str(exc)) from None
         out[source_id] = Source(

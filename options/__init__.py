@@ -17,6 +17,8 @@ from options.declared import (
     RULES_STAGE,
     RULES_TOP,
     SOURCE,
+    SOURCE_ARTICLE,
+    SOURCE_LISTING,
     SOURCE_OVERRIDE,
     TOP_LEVEL,
     default,
@@ -26,6 +28,7 @@ from options.load import DEFAULT_CONFIG, Config, load_config, read_toml
 
 __all__ = [
     "DEFAULT_CONFIG", "GENERAL", "NOTIFY", "ROUTE", "RULES_CATEGORY", "RULES_LOOKALIKE", "RULES_SCORED",
-    "RULES_STAGE", "RULES_TOP", "SOURCE", "SOURCE_OVERRIDE", "TOP_LEVEL", "TYPES", "Config", "ConfigError",
-    "Option", "check_keys", "convert", "default", "expand_env", "load_config", "read_toml", "validate",
+    "RULES_STAGE", "RULES_TOP", "SOURCE", "SOURCE_ARTICLE", "SOURCE_LISTING", "SOURCE_OVERRIDE", "TOP_LEVEL",
+    "TYPES", "Config", "ConfigError", "Option", "check_keys", "convert", "default", "expand_env", "load_config",
+    "read_toml", "validate",
 ]

@@ -102,6 +102,22 @@ SOURCE: dict[str, Option] = {
     "enabled": Option("bool", "Whether the source is crawled.", default=True),
 }
 
+SOURCE_ARTICLE: dict[str, Option] = {
+    "title": Option("str", "CSS selector of the article's title."),
+    "time": Option("str", "CSS selector of its visible publication time."),
+    "source": Option("str", "CSS selector of the line naming the issuing body."),
+    "body": Option("str", "CSS selector of the main text."),
+    "remove": Option("str", "Comma-separated selectors removed from the body first (scripts, chrome)."),
+    "attachments": Option("str", "Selector of attachment links (default: links to files in the body)."),
+}
+
+SOURCE_LISTING: dict[str, Option] = {
+    "row": Option("str", "CSS selector of one row of a build/unit HTML fragment."),
+    "link": Option("str", "Selector of the row's link (default `a[href]`)."),
+    "date": Option("str", "Selector of the row's date, inside the row or `+ sel` / `~ sel` for a sibling."),
+    "title_attr": Option("str", "Attribute of the link holding the full title (default `title`)."),
+}
+
 # --------------------------------------------------------------------------- classification rules
 
 RULES_TOP: dict[str, Option] = {

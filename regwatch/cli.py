@@ -280,7 +280,7 @@ def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
     """Clause-by-clause, word-by-word comparison of two files or stored documents (id:N)."""
     from regwatch.compare import compare
 
-    _emit(compare(app.config.database, old, new, fmt))
+    _emit(compare(app.config, old, new, fmt))
 
 
 @cli.command()

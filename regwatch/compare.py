@@ -1,7 +1,8 @@
 """`regwatch diff OLD NEW`: clause-by-clause, word-by-word comparison of two texts.
 
 OLD and NEW are files (.txt, .html, .pdf, .docx, .xlsx) or stored documents: `doc:ID`
-(latest version), `version:ID`, or an `art_<32 hex>` id.
+(latest version), `version:ID`, or an `art_<32 hex>` id. It takes the loaded configuration
+(the database, the sources, the classification rules), never the CLI's context.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import json
 import re
 from pathlib import Path
 
-from crawler.extract.attachments import parse_attachment
-from crawler.extract.html import extract_article
+from crawler.classify import load_rules
+from crawler.reader import read_file
 from crawler.sources import load_sources
 from diff.clauses import diff_clauses
 from diff.render import render_clause_diff
+from regwatch.config import Config
 from storage.db import open_db
 
 
@@ -50,34 +52,28 @@ def _stored_text(database: str, ref: str) -> tuple[str, str] | None:
         db.close()
 
 
-def load_text(database: str, ref: str) -> tuple[str, str]:
-    """The comparable text of a file or stored document (in the database at `database`), and a label."""
-    stored = _stored_text(database, ref)
+def load_text(config: Config, ref: str) -> tuple[str, str]:
+    """The comparable text of a file or stored document, and a label for it. A file is read
+    the way the crawl reads one (crawler.reader, then assemble): noise stripped, and the
+    criteria clauses where there are any."""
+    stored = _stored_text(config.database, ref)
     if stored is not None:
         return stored
-    path = Path(ref)
-    if not path.is_file():
+    if not Path(ref).is_file():
         raise ValueError(f"{ref}: no such file or stored document (use doc:ID, version:ID or art_<id>)")
-    suffix = path.suffix.lower()
-    data = path.read_bytes()
-    if suffix in (".txt", ".md", ""):
-        return data.decode("utf-8-sig", errors="replace"), path.name
-    if suffix in (".html", ".htm"):
-        for source in load_sources().values():
-            article = extract_article(data, path.as_uri(), source.article)
-            if article.found.get("body"):
-                return article.text, article.title or path.name
-        raise ValueError(f"{ref}: no known article body found in this HTML")
-    parsed = parse_attachment(data, path.name)
-    if parsed.status != "ok":
-        raise ValueError(f"{ref}: cannot read ({parsed.error})")
-    return parsed.text, path.name
+    rules = load_rules(config.general["classify_rules"]) if config.general["classify_rules"] else None
+    reading = read_file(ref, load_sources(config.sources), rules)
+    if reading.parse is not None and reading.parse["status"] != "ok":
+        raise ValueError(f"{ref}: cannot read ({reading.parse['error']})")
+    if not reading.comparable_text:
+        raise ValueError(f"{ref}: no text found in this file")
+    return reading.comparable_text, reading.doc.title or Path(ref).name
 
 
-def compare(database: str, old: str, new: str, fmt: str) -> str:
+def compare(config: Config, old: str, new: str, fmt: str) -> str:
     """`regwatch diff`: OLD against NEW, rendered as text, json or html."""
-    old_text, _ = load_text(database, old)
-    new_text, _ = load_text(database, new)
+    old_text, _ = load_text(config, old)
+    new_text, _ = load_text(config, new)
     changes = diff_clauses(old_text, new_text)
     rendered = render_clause_diff(changes, fmt)
     if isinstance(rendered, str):

@@ -20,6 +20,8 @@ from options import (
     RULES_SCORED,
     RULES_TOP,
     SOURCE,
+    SOURCE_ARTICLE,
+    SOURCE_LISTING,
     SOURCE_OVERRIDE,
     ConfigError,
     Option,
@@ -31,7 +33,8 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8
 
 DECLARED = {
     "[regwatch]": GENERAL, "[sources.<id>]": SOURCE_OVERRIDE, "[notify]": NOTIFY, "[routes.<name>]": ROUTE,
-    "sources.toml": SOURCE, "rules": RULES_TOP, "rules scored table": RULES_SCORED,
+    "sources.toml": SOURCE, "article selectors": SOURCE_ARTICLE, "listing selectors": SOURCE_LISTING,
+    "rules": RULES_TOP, "rules scored table": RULES_SCORED,
     "rules category": RULES_CATEGORY,
 }
 
@@ -100,3 +103,4 @@ def test_a_bad_source_override_names_the_key():
     with pytest.raises(SourceError, match=r"sources.toml \[miit\].stale_after_hours: expected a number"):
         load_sources({"miit": {"stale_after_hours": "soon"}})
     assert load_sources()["miit"].stale_after_hours == 6.0
+
