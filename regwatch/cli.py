@@ -3,9 +3,10 @@ errors become one line on stderr (exit 1), usage errors exit 2, never a tracebac
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,25 +31,31 @@ class AppContext:
             cfg.general["database"] = self.db_path
         return cfg
 
-    def db(self, *, create: bool = False):
-        """The database; only init, crawl, run and demo create one (create=True)."""
+    @contextlib.contextmanager
+    def db(self, *, create: bool = False) -> Iterator[Any]:
+        """The database, closed when the command is done with it. Only init, crawl, run and demo
+        create one (create=True); for every other command a missing file is a usage error."""
         from storage.db import open_db
 
-        return open_db(self.config.database, create=create)
+        db = open_db(self.config.database, create=create)
+        try:
+            yield db
+        finally:
+            db.close()
 
 
 def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from regwatch.config import ConfigError
-        from regwatch.filters import FilterError
+        from regwatch.errors import UsageError
         from storage.errors import MissingDatabase, StorageError
 
         try:
             return fn(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except (MissingDatabase, FilterError) as exc:  # a usage error: one line, exit 2, nothing created
+        except (MissingDatabase, UsageError) as exc:  # a usage error: one line, exit 2, nothing created
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
         except (ConfigError, StorageError, ValueError, OSError) as exc:
@@ -113,9 +120,8 @@ def init(app: AppContext, force: bool) -> None:
         path.write_text(STARTER_CONFIG, "utf-8")
         click.echo(f"wrote {path}")
     app.config_path = str(path)
-    db = app.db(create=True)
-    click.echo(f"database ready: {app.config.database}")
-    db.close()
+    with app.db(create=True):
+        click.echo(f"database ready: {app.config.database}")
 
 
 @cli.command()
@@ -126,7 +132,8 @@ def crawl(app: AppContext, sources: tuple[str, ...], full: bool) -> None:
     """One pass: fetch, store, detect changes, queue alerts. Exit 3 if a source was not healthy."""
     from regwatch.crawl import run_crawl
 
-    app.db(create=True).close()
+    with app.db(create=True):
+        pass  # create or migrate the database before the crawl's child process opens it
     outcome = run_crawl(app.config, list(sources) or None, full=full)
     _print_crawl(app, outcome)
     if outcome.exit_code:
@@ -139,12 +146,11 @@ def _print_crawl(app: AppContext, outcome: Any) -> None:
     if not outcome.statuses:
         tail = outcome.log.strip().splitlines()[-1:] or ["no output"]
         raise click.ClickException(f"crawl failed: {tail[0]}")
-    db = app.db()
-    states = {s["id"]: s for s in source_states(db)}
+    with app.db() as db:
+        states = {s["id"]: s for s in source_states(db)}
     for source_id, status in outcome.statuses.items():
         last = (states.get(source_id) or {}).get("last_run") or {}
         click.echo(f"{source_id}: {status} — {last.get('message', '')}")
-    db.close()
 
 
 @cli.command()
@@ -156,8 +162,10 @@ def notify(app: AppContext, test_route: str | None, loop: bool) -> None:
     from regwatch.app import notify_once, notify_test
 
     if test_route:
-        failures = notify_test(app.config, test_route)
-        if failures:
+        results = notify_test(app.config, test_route)
+        for channel, ok, detail in results:
+            click.echo(f"{channel}: {'ok' if ok else 'FAILED'} — {detail}")
+        if not all(ok for _, ok, _ in results):
             sys.exit(1)
         return
     stats = notify_once(app.config, loop=loop)
@@ -182,11 +190,7 @@ def sources(app: AppContext, fmt: str) -> None:
     from regwatch.app import source_rows, source_table_rows
     from storage.exports import render
 
-    db = app.db()
-    try:
-        rows = source_rows(db, app.config)
-    finally:
-        db.close()
+    rows = source_rows(app.config)
     _emit(render(source_table_rows(rows) if fmt != "json" else rows, fmt))
 
 
@@ -211,14 +215,14 @@ def changes(app: AppContext, since: str | None, until: str | None, kinds: tuple[
     from storage.exports import render
     from storage.queries import list_changes
 
-    query = {
-        "since": filters.utc_iso(filters.parse_moment("--since", since)) if since else None,
-        "until": filters.utc_iso(filters.parse_moment("--until", until)) if until else None,
-        "kinds": filters.check_kinds(kinds) or None,
-        "severity": filters.check_severity(severity), "category": filters.check_category(category),
-        "source": filters.one_of("--source", source, enabled_sources(app.config, None, every=True)),
-    }
-    rows = list_changes(app.db(), limit=limit, **query)
+    start = filters.utc_iso(filters.parse_moment("--since", since)) if since else None
+    end = filters.utc_iso(filters.parse_moment("--until", until)) if until else None
+    wanted = filters.check_kinds(kinds) or None
+    severity, category = filters.check_severity(severity), filters.check_category(category)
+    source = filters.one_of("--source", source, enabled_sources(app.config, None, every=True))
+    with app.db() as db:
+        rows = list_changes(db, since=start, until=end, kinds=wanted, severity=severity, category=category,
+                            source=source, limit=limit)
     columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -233,7 +237,8 @@ def search(app: AppContext, query: str, limit: int, fmt: str) -> None:
     from storage.exports import render
     from storage.queries import search as do_search
 
-    rows = do_search(app.db(), query, limit=limit)
+    with app.db() as db:
+        rows = do_search(db, query, limit=limit)
     columns = ["id", "published_at", "category", "title", "snippet"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -253,7 +258,8 @@ def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bo
     from storage.exports import render
 
     day, kind = filters.parse_day("--as-of", as_of), filters.check_type(type_)
-    rows = white_list(app.db(), day, kind, proposed)
+    with app.db() as db:
+        rows = white_list(db, day, kind, proposed)
     # dated_by says whether valid_from is the publication day or the day an in-place edit was observed.
     columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "dated_by", "published_on",
                "doc_number", "url"]
@@ -273,7 +279,8 @@ def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: 
 
     day = parse_day("--as-of", as_of)
     names = read_supplier_args(list(suppliers))
-    rows = verify_names(app.db(), names, as_of=day)
+    with app.db() as db:
+        rows = verify_names(db, names, as_of=day)
     columns = ["supplier", "status", "matched_name", "score", "batch", "doc_number", "url"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -298,7 +305,7 @@ def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
     """Clause-by-clause, word-by-word comparison of two files or stored documents (id:N)."""
     from regwatch.compare import compare
 
-    _emit(compare(app, old, new, fmt))
+    _emit(compare(app.config, old, new, fmt))
 
 
 @cli.command()
@@ -310,7 +317,9 @@ def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
     """Export changes, the current list, or documents."""
     from regwatch.app import export_data
 
-    _emit(export_data(app.db(), what, fmt), output)
+    with app.db() as db:
+        data = export_data(db, what, fmt)
+    _emit(data, output)
 
 
 @cli.command()
@@ -319,10 +328,12 @@ def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(app: AppContext, port: int, host: str) -> None:
     """Datasette over the database, read-only, bound to localhost."""
-    from regwatch.app import serve_datasette
+    from regwatch.app import LOOPBACK, serve_datasette
     from storage.db import require_db
 
     require_db(app.config.database)
+    if host not in LOOPBACK:
+        click.echo(f"warning: serving on {host}, beyond localhost", err=True)
     sys.exit(serve_datasette(app.config.database, host, port))
 
 
@@ -333,7 +344,7 @@ def demo(app: AppContext, workdir: str) -> None:
     """The whole cycle against the replica, with local mail and chat sinks."""
     from regwatch.demo import run_demo
 
-    sys.exit(run_demo(Path(workdir)))
+    sys.exit(run_demo(Path(workdir), echo=click.echo))
 
 
 @cli.command()
@@ -345,7 +356,11 @@ def demo(app: AppContext, workdir: str) -> None:
 @click.option("--fault", "faults", multiple=True, help="Fault switch to turn on.")
 def replica(port: int, samr_port: int, host: str, state: int, scale: int, faults: tuple[str, ...]) -> None:
     """Serve the replica sites (for tests, the demo and the benchmark)."""
+    from replica import missing_demo_packages
     from replica.cli import serve as serve_replica
+
+    if missing_demo_packages():
+        raise click.ClickException("the replica needs the demo extra: pip install 'regwatch[demo]'")
 
     serve_replica(port=port, samr_port=samr_port, host=host, state=state, scale=scale, faults=list(faults))
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
+from regwatch.errors import UsageError
 from storage.kinds import stored_kinds
 from storage.vocab import Category, Severity
 
@@ -20,7 +21,7 @@ DATE_FORMS = "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+08:00|Z], today, yesterday or N
 _DAYS = re.compile(r"^(\d{1,4})d$")
 
 
-class FilterError(ValueError):
+class FilterError(UsageError):
     """A filter value that is not one of the allowed ones: a usage error (exit 2)."""
 
 

@@ -57,7 +57,7 @@ def update_parts(db: Database, source_id: str, parts: Mapping[str, Mapping[str, 
             update.update({"last_good_at": now_iso, "last_rows": rows})
         if state != previous or not row:
             update["since"] = now_iso
-        db["source_parts"].upsert(update, pk=("source_id", "part"))
+        db.table("source_parts").upsert(update, pk=("source_id", "part"))
         states[name] = state
         if state != previous:
             changes.append(PartChange(name, state, previous, reason))

@@ -18,6 +18,8 @@ from replica.testing import ReplicaProcess
 from storage.db import open_db
 from tests.conftest import Watcher
 
+pytestmark = pytest.mark.integration  # every test here crawls
+
 GONGGAO_COLUMN = "/zwgk/zcwj/wjfb/gg/index.html"
 BATCH1 = "d50d950e07fd1479975b3423ace830ce"  # the oldest white-list document: last page of its columns
 
