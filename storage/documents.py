@@ -33,7 +33,18 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
             "etag": row["etag"],
             "last_modified": row["last_modified"],
             "complete": bool(row["complete"]),
+            "attachments": [],
         }
+    # The current version's attachments with their bytes' hash: a white-list page that answers
+    # 304 is still checked for a list file replaced in place under the same address.
+    sql = """
+        select d.doc_key, a.url, a.sha256 from attachments a
+        join documents d on d.current_version_id = a.version_id
+        where d.source_id = ? and a.sha256 is not null order by a.id
+    """
+    for row in db.query(sql, [source_id]):
+        if row["doc_key"] in out:
+            out[row["doc_key"]]["attachments"].append({"url": row["url"], "sha256": row["sha256"]})
     return out
 
 

@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from regwatch.cli import cli
-from replica.sites import SEARCH_PATH
+from replica import listing
+from replica.catalog import catalog
+from replica.sites import MIIT, SEARCH_PATH
 from replica.testing import ReplicaProcess
 from storage.db import open_db
 from tests.conftest import Watcher
@@ -22,6 +24,8 @@ pytestmark = pytest.mark.integration  # every test here crawls
 
 GONGGAO_COLUMN = "/zwgk/zcwj/wjfb/gg/index.html"
 BATCH1 = "d50d950e07fd1479975b3423ace830ce"  # the oldest white-list document: last page of its columns
+SCALE = 30
+RENAMED = ("北京示例沐新环保科技有限公司", "北京示例沐新环保科技股份有限公司")  # a batch-2 enterprise
 
 
 def health_alerts(watcher: Watcher, since: int) -> list[dict]:
@@ -95,8 +99,8 @@ def test_a_column_answering_404_is_named_in_one_alert_and_so_is_its_recovery(wat
 
 @pytest.fixture(scope="module")
 def scaled_replica():
-    """A replica with 30 filler articles per column, so the oldest batch is on page 2."""
-    with ReplicaProcess().start(scale=30) as proc:
+    """A replica with filler articles in every column, so the oldest batches are on page 2."""
+    with ReplicaProcess().start(scale=SCALE) as proc:
         yield proc
 
 
@@ -104,14 +108,25 @@ def article_requests(replica, art_id: str) -> list[dict]:
     return [r for r in replica.requests() if f"art_{art_id}" in r["path"]]
 
 
-def test_search_api_403_is_named_and_watched_documents_are_still_rechecked(scaled_replica, tmp_path):
+def first_page_art_ids(column: str) -> set[str]:
+    rows, _ = listing.page("miit", column, 0, SCALE, 1, MIIT.rows)
+    return {row.doc.art_id for row in rows}
+
+
+def test_search_api_403_is_named_and_a_list_edited_in_place_on_page_2_is_still_found(scaled_replica, tmp_path):
     scaled_replica.reset()
+    batch2 = catalog().by_key["batch2-gonggao"]
+    assert not any(batch2.art_id in first_page_art_ids(c) for c in batch2.columns), "batch 2 is past page 1"
     watcher = Watcher(scaled_replica, tmp_path)
     watcher.crawl("miit")
     scaled_replica.set_fault("error5xx", host="miit", paths=SEARCH_PATH, status=403, count=1_000_000)
+    # MIIT replaces batch 2's list file under the same address; its article page does not change.
+    scaled_replica.set_fault("list_edit", host="miit", batch=2, old=RENAMED[0], new=RENAMED[1])
     scaled_replica.clear_requests()
     last = watcher.last_change_id()
     assert watcher.crawl("miit").statuses == {"miit": "degraded"}
+    found = [c for c in watcher.changes_since(last) if c["kind"].startswith("list.")]
+    assert any(c["entity"] == RENAMED[1] for c in found), [c["summary"] for c in found]
     [alert] = health_alerts(watcher, last)
     assert (alert["state"], alert["part"]) == ("degraded", "search API")
     assert alert["parts"][0]["state"] == "blocked"
@@ -119,6 +134,10 @@ def test_search_api_403_is_named_and_watched_documents_are_still_rechecked(scale
     # Batch 1 sits past the first listing page, and the search API that also finds it refused
     # us: it is re-checked all the same (conditionally), so an edit to it would be seen.
     assert article_requests(scaled_replica, BATCH1), "the watched document was not re-checked"
+    db = watcher.db()
+    dated = {r[0]: r[1] for r in db.execute("select enterprise, dated_by from list_entries where valid_to is null")}
+    db.close()
+    assert dated[RENAMED[1]] == "observed", "an edit found later is dated by when it was observed"
 
     scaled_replica.clear_faults()
     last = watcher.last_change_id()

@@ -6,6 +6,7 @@ API for keyword discovery. Everything site-specific comes from sources.toml.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -23,7 +24,7 @@ from crawler.health import SEARCH_PART, CrawlHealth, attachment_part, column_par
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 from options import default
-from storage.vocab import CONTENT_CATEGORIES
+from storage.vocab import CONTENT_CATEGORIES, Category
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
@@ -258,6 +259,8 @@ class HanwebSpider(scrapy.Spider):
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
+        if known and known.get("category") == Category.WHITELIST and known.get("attachments"):
+            ctx = {**ctx, "attachments": known["attachments"]}
         return self._request(url, self.parse_article, referer=referer, headers=headers,
                              cb_kwargs={"ctx": ctx}, dont_filter=False)
 
@@ -273,6 +276,10 @@ class HanwebSpider(scrapy.Spider):
         if response.status == 304:
             item.outcome = "not_modified"
             self.health.article_ok()
+            if ctx.get("attachments"):
+                # An unchanged page can hide a list file replaced in place: check the files first.
+                yield from self._check_attachments(item, ctx, 0, response.url)
+                return
             yield item
             return
         if response.status in (404, 410):
@@ -348,6 +355,44 @@ class HanwebSpider(scrapy.Spider):
         self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}",
                           attachment_part(_attachment_kind(request.url)))
         yield from self._next_attachment(item, index + 1, request.meta["referer"])
+
+    def _check_attachments(self, item: DocumentItem, ctx: dict[str, Any], index: int,
+                           page_url: str) -> Iterator[Any]:
+        """Fetch a white-list page's stored attachments in turn; if one's bytes changed, read the
+        page again in full (so the edit is stored like any other), else report it unchanged."""
+        assert self.source is not None
+        stored = ctx["attachments"]
+        while index < len(stored):
+            url = self.source.to_local(stored[index]["url"])
+            if self.source.allows(url):
+                yield Request(url, callback=self.parse_attachment_check, errback=self.on_attachment_check_error,
+                              headers={"Referer": page_url}, dont_filter=True,
+                              meta={"handle_httpstatus_all": True, "item": item, "ctx": ctx, "index": index,
+                                    "page_url": page_url})
+                return
+            index += 1
+        yield item
+
+    def parse_attachment_check(self, response: Response) -> Iterator[Any]:
+        item, ctx, index = response.meta["item"], response.meta["ctx"], response.meta["index"]
+        page_url = response.meta["page_url"]
+        part = attachment_part(_attachment_kind(response.url))
+        if self._blocked_or_failed(response, "attachment", part):
+            yield item  # cannot tell; the page itself answered unchanged
+            return
+        if hashlib.sha256(response.body).hexdigest() != ctx["attachments"][index]["sha256"]:
+            self.crawler.stats.inc_value("regwatch/attachments_replaced_in_place")
+            fresh = {k: v for k, v in ctx.items() if k != "attachments"}
+            yield self._request(page_url, self.parse_article, referer=self.source.url("/") if self.source else None,
+                                cb_kwargs={"ctx": fresh}, dont_filter=True)
+            return
+        yield from self._check_attachments(item, ctx, index + 1, page_url)
+
+    def on_attachment_check_error(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}",
+                          attachment_part(_attachment_kind(request.url)))
+        yield request.meta["item"]
 
     def on_error(self, failure: Any) -> None:
         request = getattr(failure, "request", None)
