@@ -19,12 +19,13 @@ from scrapy.http import Response
 
 from crawler.challenge import detect_challenge
 from crawler.extract.article import extract_article
+from crawler.extract.attachments import parse_attachment
 from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.health import SEARCH_PART, CrawlHealth, attachment_part, column_part, listing_part
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 from options import default
-from storage.vocab import CONTENT_CATEGORIES, Category
+from storage.vocab import CONTENT_CATEGORIES, Category, Health
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
@@ -381,6 +382,14 @@ class HanwebSpider(scrapy.Spider):
             yield item  # cannot tell; the page itself answered unchanged
             return
         if hashlib.sha256(response.body).hexdigest() != ctx["attachments"][index]["sha256"]:
+            name = response.url.rsplit("/", 1)[-1]
+            parsed = parse_attachment(response.body, name, _header(response, b"Content-Type"))
+            if parsed.status != "ok":
+                # Garbage is never an edit: keep what was stored, and say the file could not be read.
+                self.health.part_failed(part, Health.DEGRADED, f"{response.url}: {parsed.error}")
+                self.health.note(f"attachment could not be read ({parsed.error}): {response.url}")
+                yield item
+                return
             self.crawler.stats.inc_value("regwatch/attachments_replaced_in_place")
             fresh = {k: v for k, v in ctx.items() if k != "attachments"}
             yield self._request(page_url, self.parse_article, referer=self.source.url("/") if self.source else None,
