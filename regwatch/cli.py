@@ -198,15 +198,15 @@ def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: 
 
 @cli.command()
 @common_options
-@click.argument("query")
+@click.argument("query", nargs=-1, required=True)
 @click.option("--limit", default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
-def search(app: AppContext, query: str, limit: int, fmt: str) -> None:
-    """Chinese-aware full-text search over every stored document."""
+def search(app: AppContext, query: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Chinese-aware full-text search over every stored document: words are ANDed, "quotes" make a phrase."""
     from storage.exports import render
     from storage.queries import search as do_search
 
-    rows = do_search(app.db(), query, limit=limit)
+    rows = do_search(app.db(), " ".join(query), limit=limit)
     columns = ["id", "published_at", "category", "title", "snippet"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -34,9 +35,30 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
 
 
 def _width(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+BREAKS = set(" ，、。；：:,;（）()《》【】〔〕“”\"'")
+WIDE_COLUMNS = {"summary": 84, "snippet": 84, "title": 60}
+
+
+def clip_cell(text: str, max_width: int) -> str:
+    """Fit text into max_width display columns in one pass, cutting at punctuation or a space when
+    one is near, so an enterprise or document name is never cut in the middle."""
+    if _width(text) <= max_width:
+        return text
+    used, cut, last_break = 0, 0, -1
+    for i, ch in enumerate(text):
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > max_width - 1:
+            break
+        used += w
+        cut = i + 1
+        if ch in BREAKS:
+            last_break = i + 1
+    if last_break >= cut // 2:
+        cut = last_break
+    return text[:cut].rstrip() + "…"
 
 
 def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, max_width: int = 48) -> str:
@@ -44,14 +66,9 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
     columns = list(columns or (rows[0].keys() if rows else []))
     if not rows:
         return "(none)"
-
-    def clip(value: Any) -> str:
-        text = _cell(value).replace("\n", " ")
-        while _width(text) > max_width:
-            text = text[:-2] + "…"
-        return text
-
-    cells = [[clip(r.get(c)) for c in columns] for r in rows]
+    limits = [WIDE_COLUMNS.get(c, max_width) for c in columns]
+    cells = [[clip_cell(_cell(r.get(c)).replace("\n", " "), limit) for c, limit in zip(columns, limits, strict=True)]
+             for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
