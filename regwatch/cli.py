@@ -271,13 +271,29 @@ def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
 @cli.command()
 @common_options
 @click.option("--what", type=click.Choice(["changes", "list", "documents"]), required=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "atom"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "xlsx", "atom"]), required=True)
+@click.option("--since", help="From this date or time (UTC).")
+@click.option("--until", help="Up to this date (inclusive) or time (UTC).")
+@click.option("--kind", "kinds", multiple=True, help="Change kind, e.g. list.entry_removed or list.*")
+@click.option("--category", "categories", multiple=True, help="whitelist, criteria, inspection, penalty, related.")
+@click.option("--as-of", "as_of", help="The list on this date; changes and documents up to it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
-def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
-    """Export changes, the current list, or documents."""
-    from regwatch.app import export_data
+def export(app: AppContext, what: str, fmt: str, since: str | None, until: str | None, kinds: tuple[str, ...],
+           categories: tuple[str, ...], as_of: str | None, output: str | None) -> None:
+    """Export changes, the list, or documents; streamed, with details as named columns."""
+    from regwatch.app import today_shanghai
+    from regwatch.exporting import export as do_export
+    from storage.export_rows import Filters
 
-    _emit(export_data(app.db(), what, fmt), output)
+    filters = Filters(since, until, list(kinds), list(categories), as_of)
+    db = app.db()
+    if output:
+        with open(output, "wb") as out:
+            do_export(db, what, fmt, filters, out, today=today_shanghai())
+        click.echo(f"wrote {output}", err=True)
+    else:
+        do_export(db, what, fmt, filters, sys.stdout.buffer, today=today_shanghai())
+        sys.stdout.buffer.flush()
 
 
 @cli.command()
