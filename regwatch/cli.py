@@ -262,7 +262,9 @@ def inspect(app: AppContext, target: str, fmt: str) -> None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
 def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
-    """Clause-by-clause, word-by-word comparison of two files or stored documents (id:N)."""
+    """Clause-by-clause, word-by-word comparison of two files or stored documents.
+
+    OLD and NEW are each doc:ID (or id:ID), version:ID, art_<32 hex>, or a file (.txt .html .pdf .docx .xlsx)."""
     from regwatch.compare import compare
 
     _emit(compare(app, old, new, fmt))

@@ -1,6 +1,6 @@
 """`regwatch diff OLD NEW`: clause-by-clause, word-by-word comparison of two texts.
 
-OLD and NEW are files (.txt, .html, .pdf, .docx, .xlsx) or stored documents: `doc:ID`
+OLD and NEW are files (.txt, .html, .pdf, .docx, .xlsx) or stored documents: `doc:ID` or `id:ID`
 (latest version), `version:ID`, or an `art_<32 hex>` id.
 """
 
@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 
+REF_FORMS = "doc:ID (or id:ID), version:ID, art_<32 hex>, or a file"
+
+
 def _stored_text(app: Any, ref: str) -> tuple[str, str] | None:
     kind, _, ident = ref.partition(":")
+    kind = "doc" if kind == "id" else kind
     db = app.db()
     try:
         if kind == "version" and ident.isdigit():
@@ -43,7 +47,7 @@ def load_text(app: Any, ref: str) -> tuple[str, str]:
         return stored
     path = Path(ref)
     if not path.is_file():
-        raise ValueError(f"{ref}: no such file or stored document (use doc:ID, version:ID or art_<id>)")
+        raise ValueError(f"{ref}: no such file or stored document (use {REF_FORMS})")
     suffix = path.suffix.lower()
     data = path.read_bytes()
     if suffix in (".txt", ".md", ""):
@@ -69,12 +73,41 @@ def compare(app: Any, old: str, new: str, fmt: str) -> str:
     from diff.clauses import diff_clauses
     from diff.render import render_clause_diff
 
-    old_text, _ = load_text(app, old)
-    new_text, _ = load_text(app, new)
+    old_text, old_label = load_text(app, old)
+    new_text, new_label = load_text(app, new)
     changes = diff_clauses(old_text, new_text)
+    if fmt == "html":
+        from regwatch.diffpage import standalone_page
+
+        data = render_clause_diff(changes, "json")
+        return standalone_page(data["changes"], describe_ref(app, old, old_label),
+                               describe_ref(app, new, new_label), data["counts"])
     rendered = render_clause_diff(changes, fmt)
     if isinstance(rendered, str):
         return rendered
     import json
 
     return json.dumps(rendered, ensure_ascii=False, indent=2)
+
+
+def describe_ref(app: Any, ref: str, label: str) -> dict[str, str]:
+    """Title, document number and date of a compared document, for the HTML page's header."""
+    out = {"ref": ref, "title": label}
+    kind, _, ident = ref.partition(":")
+    if kind not in ("doc", "id", "version") and not re.fullmatch(r"art_[0-9a-f]{32}", ref):
+        return out
+    db = app.db()
+    try:
+        if kind == "version":
+            sql = "select d.* from documents d join versions v on v.document_id = d.id where v.id = ?"
+        elif kind in ("doc", "id"):
+            sql = "select * from documents where id = ?"
+        else:
+            sql, ident = "select * from documents where doc_key = ?", ref
+        doc = next(iter(db.query(sql, [ident])), None)
+    finally:
+        db.close()
+    if doc:
+        out.update(title=doc.get("title") or label, doc_number=doc.get("doc_number") or "",
+                   date=doc.get("published_at") or doc.get("signed_date") or "")
+    return out
