@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from typing import Any
 
 import click
@@ -82,28 +80,3 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
         doc = docs.get(row["document_id"]) or {}
         out.append({**row, "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
     return out
-
-
-def export_data(db: Any, what: str, fmt: str) -> str | bytes:
-    from storage.exports import render, to_atom
-    from storage.queries import documents, list_changes
-
-    if what == "changes":
-        rows = list_changes(db)
-        if fmt == "atom":
-            return to_atom(rows)
-        return render(rows, fmt)
-    if fmt == "atom":
-        raise click.UsageError("atom is for --what changes")
-    if what == "list":
-        return render(white_list(db, None, None, False), fmt)
-    return render(documents(db), fmt)
-
-
-def serve_datasette(database: str, host: str, port: int) -> int:
-    """Datasette, read-only (immutable), bound to localhost unless the user says otherwise."""
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: serving on {host}, beyond localhost", err=True)
-    cmd = [sys.executable, "-m", "datasette", "serve", "--immutable", database, "--host", host,
-           "--port", str(port), "--setting", "allow_download", "off"]
-    return subprocess.call(cmd)

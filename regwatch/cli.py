@@ -300,13 +300,17 @@ def export(app: AppContext, what: str, fmt: str, since: str | None, until: str |
 
 @cli.command()
 @common_options
-@click.option("--port", default=8001, show_default=True)
+@click.option("--port", default=8765, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(app: AppContext, port: int, host: str) -> None:
-    """Datasette over the database, read-only, bound to localhost."""
-    from regwatch.app import serve_datasette
+    """The web UI (Datasette with the regwatch pages at /-/regwatch/), read-only, bound to localhost."""
+    from regwatch.web.serve import LOCAL_HOSTS
+    from regwatch.web.serve import serve as run_server
 
-    sys.exit(serve_datasette(app.config.database, host, port))
+    if host not in LOCAL_HOSTS:
+        click.echo(f"warning: serving on {host}, beyond localhost", err=True)
+    click.echo(f"regwatch web UI: http://{host}:{port}/-/regwatch/", err=True)
+    run_server(app.config.database, app.config.blobs, host, port)
 
 
 @cli.command()
