@@ -1,12 +1,13 @@
 # make run   — install into .venv and run the main job (regwatch run) on the embedded defaults
 # make test  — install into .venv (with dev extras) and run the test suite
+# make screenshots — the web UI's pages at 1280 px into docs/screenshots/
 # make bench — benchmarks against the scaled replica; prints figures, asserts nothing about time
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo clean
+.PHONY: install run test lint bench demo clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/regwatch run
 
-test: $(STAMP)
+# Headless Chromium for the web UI's browser test (Debian packages; CI runs as root on a fresh machine).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -30,6 +36,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.screenshots docs/screenshots
 
 demo: $(STAMP)
 	$(BIN)/regwatch demo

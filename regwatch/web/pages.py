@@ -104,10 +104,11 @@ async def change_page(datasette: Any, request: Any) -> Response:
     if change is None:
         return Response.html(f"<h1>No change {change_id}</h1>", status=404)
     alert = build_alert(change)
+    related = await _db(datasette).execute_fn(lambda c: queries.related_changes(c, change))
     clauses = (change.get("details") or {}).get("clauses") or []
     diff_html = Markup(LEGEND + clause_table(clauses)) if clauses else ""
     return await _page(datasette, request, "regwatch_change.html", change=change, alert=alert, diff_html=diff_html,
-                       blob=_blob_link, details=change.get("details") or {})
+                       blob=_blob_link, related=related)
 
 
 async def enterprise_page(datasette: Any, request: Any) -> Response:

@@ -103,3 +103,16 @@ def evidence_file(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | No
     if conn.execute("select 1 from versions where raw_sha256 = ? limit 1", [sha256]).fetchone():
         return f"{sha256}.html", "text/html"
     return None
+
+
+def related_changes(conn: sqlite3.Connection, change: dict[str, Any]) -> list[dict[str, Any]]:
+    """The other changes the same document made at the same time (a final list: dropped, renamed, added)."""
+    if not change.get("document_id"):
+        return []
+    found = rows(conn, "select c.*, d.title from changes c left join documents d on d.id = c.document_id "
+                       "where c.document_id = ? and c.id != ? and c.new_version_id is ? order by c.id",
+                 [change["document_id"], change["id"], change.get("new_version_id")])
+    for row in found:
+        row["details"] = None
+        row["sentence_zh"], row["sentence_en"] = headline(row)
+    return found
