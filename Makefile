@@ -25,7 +25,7 @@ run: $(STAMP)
 # Headless Chromium for the web UI's browser test (Debian packages; CI runs as root on a fresh machine).
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver; }
+		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver fonts-wqy-zenhei; }
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .

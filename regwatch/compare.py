@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-
 REF_FORMS = "doc:ID (or id:ID), version:ID, art_<32 hex>, or a file"
 
 

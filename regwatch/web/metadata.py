@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (bilingual descriptions and SQL read better unbroken)
 """Datasette metadata: table and column descriptions in English and Chinese, and canned queries
 for the questions the pages answer, so plain Datasette stays useful underneath the UI."""
 
