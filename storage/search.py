@@ -1,8 +1,8 @@
 """Chinese full-text search that reads well, shared by the CLI and the web UI.
 
 The index holds jieba words (plus the dictionary words inside them), separated by spaces. A query
-is segmented against the index's own vocabulary (FTS5's fts5vocab), so no jieba dictionary is
-loaded at query time. Words are ANDed, "quoted text" is a phrase, results rank by bm25, and the
+is segmented against the index's own vocabulary (each candidate word probed in the FTS index), so no
+jieba dictionary is loaded at query time. Words are ANDed, "quoted text" is a phrase, results rank by bm25, and the
 snippet is cut from the stored original text, never rebuilt from tokens.
 """
 
@@ -18,7 +18,6 @@ from diff.text import normalize
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
 MAX_TERM_CHARS = 24  # longest index word we look up (company names run to about 20 characters)
-VOCAB = "temp.regwatch_vocab"
 SNIPPET_BEFORE = 24
 SNIPPET_AFTER = 60
 
@@ -100,22 +99,11 @@ def _runs(text: str) -> list[str]:
     return runs
 
 
-def ensure_vocab(conn: sqlite3.Connection) -> None:
-    """A temp fts5vocab table over the index: works on a read-only connection, costs nothing."""
-    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab(main, documents_fts, row)")
-
-
 def known_terms(conn: sqlite3.Connection, candidates: set[str]) -> set[str]:
-    ensure_vocab(conn)
-    if not candidates:
-        return set()
-    found: set[str] = set()
-    items = sorted(candidates)
-    for start in range(0, len(items), 500):
-        batch = items[start : start + 500]
-        marks = ",".join("?" for _ in batch)
-        found.update(r[0] for r in conn.execute(f"select term from {VOCAB} where term in ({marks})", batch))
-    return found
+    """The candidates that are terms of the index. Each is probed with a one-row MATCH, which reads
+    only the start of its posting list (fts5vocab would decode the whole list to count it)."""
+    probe = "select 1 from documents_fts where documents_fts match ? limit 1"
+    return {term for term in candidates if conn.execute(probe, [_quote(term)]).fetchone()}
 
 
 def _segment(run: str, vocab: set[str], max_len: int) -> list[str] | None:
@@ -175,7 +163,10 @@ def match_expression(conn: sqlite3.Connection, query: str) -> tuple[str, list[Wo
         word.alternatives = _alternatives(word.text, vocab)
         if not word.alternatives:
             return "", words
-        options = ["(" + " AND ".join(_quote(t) for t in alt) + ")" for alt in word.alternatives]
+        # coarse words ANDed; the fine cut as a phrase (its pieces adjacent, as in the text)
+        options = ["(" + " AND ".join(_quote(t) for t in word.alternatives[0]) + ")"]
+        if len(word.alternatives) > 1:
+            options.append(_quote(" ".join(word.alternatives[1])))
         parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
     return " AND ".join(parts), words
 
