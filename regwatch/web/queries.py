@@ -7,8 +7,8 @@ import sqlite3
 from typing import Any
 
 from diff.names import normalize_name
-from notifier.headlines import headline
 from regwatch.changeview import iter_changes
+from storage.kinds import headline
 
 LIST_SQL = """select e.id, e.enterprise, e.normalized_name, e.province, e.type, e.batch, e.stage, e.valid_from,
                      e.valid_to, e.document_id, d.doc_number, d.title, d.canonical_url as url
