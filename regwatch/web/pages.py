@@ -25,6 +25,7 @@ from storage.blobs import BlobStore
 from storage.errors import StorageError
 from storage.export_files import write_csv, write_xlsx
 from storage.flatten import LIST_COLUMNS
+from storage.kinds.body import ENTRY_TYPES
 from storage.search import SearchError, search
 
 PREFIX = "/-/regwatch"
@@ -42,7 +43,7 @@ def _db(datasette: Any) -> Any:
 
 
 async def _page(datasette: Any, request: Any, template: str, **context: Any) -> Response:
-    context.update(nav=NAV, prefix=PREFIX, active=template)
+    context.update(nav=NAV, prefix=PREFIX, active=template, types=ENTRY_TYPES)
     return Response.html(await datasette.render_template(template, context, request=request))
 
 
