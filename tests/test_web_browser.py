@@ -123,6 +123,7 @@ def test_timeline_sources_and_enterprise_pages(site):
     _no_json_blob(driver)
     driver.get(f"{server.base}/-/regwatch/sources")
     assert _texts(driver, "#sources .rw-health-ok")
+    assert "built-in method" not in driver.find_element("tag name", "body").text
     driver.get(f"{server.base}/-/regwatch/enterprise?name={quote('西宁示例拓源循环科技有限公司')}")
     assert any("revoked" in t or "撤销" in t for t in _texts(driver, "#history td"))
     driver.get(f"{server.base}/regwatch/changes_flat")
