@@ -48,13 +48,18 @@ def _no_json_blob(driver) -> None:
 
 def test_list_page_as_of_a_date_between_two_states(site):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     server, driver, _ = site
     driver.get(f"{server.base}/-/regwatch/list")
     assert set(_texts(driver, "#list td.enterprise")) == {e["enterprise"] for e in current_list(5)}
     picker = driver.find_element(By.ID, "as_of")
     driver.execute_script("arguments[0].value = arguments[1]", picker, AS_OF_BETWEEN)
+    old_table = driver.find_element(By.ID, "list")
     driver.find_element(By.ID, "apply").click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old_table))
+    WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.ID, "list")))
     assert f"as_of={AS_OF_BETWEEN}" in driver.current_url
     shown = _texts(driver, "#list td.enterprise")
     expected = {e["enterprise"] for e in current_list(3)}
@@ -80,12 +85,15 @@ def test_change_page_of_the_batch6_final_list(site):
 @pytest.mark.parametrize("query", ["杂质铝含量", "梯次利用"])
 def test_search_finds_the_documents(site, query):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     server, driver, watcher = site
     driver.get(f"{server.base}/-/regwatch/search")
     box = driver.find_element(By.ID, "q")
     box.send_keys(query)
     box.submit()
+    WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.ID, "hit-count")))
     titles = _texts(driver, "#results .title")
     marks = _texts(driver, "#results mark")
     db = watcher.db()
@@ -128,3 +136,13 @@ def test_timeline_sources_and_enterprise_pages(site):
     assert any("revoked" in t or "撤销" in t for t in _texts(driver, "#history td"))
     driver.get(f"{server.base}/regwatch/changes_flat")
     _no_json_blob(driver)
+
+
+def test_plain_datasette_search_uses_the_same_function(site):
+    import json
+
+    server, _, _ = site
+    url = f"{server.base}/regwatch/search.json?q={quote('杂质铝含量')}&_shape=array"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        rows = json.loads(response.read())
+    assert rows and all("[杂质铝含量]" in r["snippet"] for r in rows)

@@ -39,7 +39,9 @@ QUERIES: dict[str, dict[str, str]] = {
                          "sql": "select id, detected_at, title, clauses from changes_flat where kind = 'criteria.changed'"},
     "search": {"title": "Full-text search 全文搜索 (words ANDed, quotes for a phrase)",
                "sql": "select d.id, d.title, d.doc_number, d.published_at, regwatch_snippet(:q, d.title || ' ' || "
-                      "coalesce(v.text, '')) as snippet from documents_fts f join documents d on d.id = f.document_id "
+                      "coalesce(v.text, '') || ' ' || coalesce((select group_concat(a.text, ' ') from attachments a "
+                      "where a.version_id = v.id), '')) as snippet "
+                      "from documents_fts f join documents d on d.id = f.document_id "
                       "left join versions v on v.id = d.current_version_id where documents_fts match regwatch_match(:q) "
                       "order by bm25(documents_fts) limit 50"},
     "enterprise_history": {"title": "One enterprise's history 企业历史",
