@@ -1,20 +1,24 @@
-# make run   — install into .venv and run the main job (regwatch run) on the embedded defaults
-# make test  — install into .venv (with dev extras) and run the test suite
+# make run       — install into .venv and run the main job (regwatch run) on the embedded defaults
+# make test      — install into .venv (dev and demo extras): ruff, mypy, then every test
+# make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
 # make screenshots — the web UI's pages at 1280 px into docs/screenshots/
-# make bench — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make demo      — the whole cycle offline against the replica, with local mail and chat sinks
+# make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo clean browser screenshots
+.PHONY: install run test test-fast lint typecheck bench demo clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The demo extra (the replica and its loopback sinks) comes too: `make run` suggests the demo
+# when offline, and the tests and the benchmark crawl the replica.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,demo]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,12 +31,17 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver fonts-wqy-zenhei; }
 
-test: $(STAMP) browser
-	$(BIN)/ruff check .
+test: lint typecheck browser
 	$(BIN)/python -m pytest -q
+
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not integration"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
@@ -44,4 +53,4 @@ demo: $(STAMP)
 	$(BIN)/regwatch demo
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .mypy_cache

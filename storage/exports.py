@@ -7,9 +7,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 
 def _cell(value: Any) -> str:
@@ -90,29 +88,6 @@ def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def to_atom(changes: Sequence[dict[str, Any]], *, feed_id: str = "urn:regwatch:changes",
-            title: str = "regwatch changes") -> str:
-    """An Atom feed of changes; every string from the web is escaped."""
-    updated = max((c.get("detected_at") or "" for c in changes), default="") or \
-        datetime.now(UTC).isoformat(timespec="seconds")
-    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"<id>{escape(feed_id)}</id>", f"<title>{escape(title)}</title>", f"<updated>{escape(updated)}</updated>"]
-    for c in changes:
-        link = c.get("url") or ""
-        parts += [
-            "<entry>",
-            f"<id>urn:regwatch:change:{int(c['id'])}</id>",
-            f"<title>{escape(str(c.get('summary') or c.get('kind')))}</title>",
-            f"<updated>{escape(str(c.get('detected_at') or updated))}</updated>",
-            f'<category term="{escape(str(c.get("kind") or ""), {chr(34): "&quot;"})}"/>',
-            f'<link href="{escape(link, {chr(34): "&quot;"})}"/>' if link else "",
-            f'<content type="text">{escape(_cell(c.get("details")))}</content>',
-            "</entry>",
-        ]
-    parts.append("</feed>")
-    return "\n".join(p for p in parts if p)
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> str | bytes:

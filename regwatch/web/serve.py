@@ -14,7 +14,6 @@ from typing import Any
 from regwatch.web.metadata import metadata
 
 DEFAULT_PORT = 8765  # the replica's documented ports are 8001 and 8002
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class ServeError(ValueError):
