@@ -114,8 +114,8 @@ def _segment(run: str, vocab: set[str], max_len: int) -> list[str] | None:
     for end in range(1, n + 1):
         for start in range(max(0, end - max_len), end):
             piece = run[start:end]
-            prev = best[start]
-            if prev is not None and piece in vocab and (best[end] is None or len(prev) + 1 < len(best[end])):
+            prev, current = best[start], best[end]
+            if prev is not None and piece in vocab and (current is None or len(prev) + 1 < len(current)):
                 best[end] = [*prev, piece]
     return best[n]
 
@@ -251,7 +251,8 @@ def search(conn: sqlite3.Connection, query: str, *, limit: int = 20) -> list[Hit
             text = _document_text(conn, row[0], row[1])
             if phrases and not all(p in text.lower() for p in phrases):
                 continue
-            hits.append(Hit(*row, parts=snippet_parts(text, words)))  # type: ignore[arg-type]
+            hits.append(Hit(id=row[0], title=row[1], url=row[2], doc_number=row[3], category=row[4], stage=row[5],
+                            published_at=row[6], source_id=row[7], rank=row[8], parts=snippet_parts(text, words)))
             if len(hits) >= limit:
                 break
         if len(found) < page:

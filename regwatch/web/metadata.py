@@ -52,7 +52,6 @@ QUERIES: dict[str, dict[str, str]] = {
 
 def metadata(database: str, blobs: str) -> dict[str, Any]:
     tables = {name: {"description": text, "columns": columns} for name, (text, columns) in TABLES.items()}
-    tables["changes"]["hidden"] = False
     return {
         "title": "regwatch",
         "description": "MIIT and SAMR white list, criteria, inspections and penalties. "

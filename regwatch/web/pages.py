@@ -89,7 +89,9 @@ async def changes_page(datasette: Any, request: Any) -> Response:
     for key in ("since", "until"):
         if filters[key] and not _day(filters[key]):
             filters[key] = ""
-    found = await _db(datasette).execute_fn(lambda c: queries.timeline(c, **filters))
+    found = await _db(datasette).execute_fn(lambda c: queries.timeline(
+        c, kind=filters["kind"], severity=filters["severity"], source=filters["source"], since=filters["since"],
+        until=filters["until"]))
     choices = await _db(datasette).execute_fn(queries.timeline_choices)
     return await _page(datasette, request, "regwatch_changes.html", changes=found, filters=filters,
                        choices=choices)

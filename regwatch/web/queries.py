@@ -24,7 +24,8 @@ def rows(conn: sqlite3.Connection, sql: str, params: list[Any] | tuple[Any, ...]
 
 def list_on(conn: sqlite3.Connection, day: str, type_: str = "", province: str = "",
             batch: str = "") -> list[dict[str, Any]]:
-    sql, params = LIST_SQL, [day, day]
+    sql = LIST_SQL
+    params: list[Any] = [day, day]
     if type_:
         sql += " and e.type like ?"
         params.append(f"%{type_}%")
