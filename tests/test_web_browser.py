@@ -12,7 +12,8 @@ import pytest
 from replica.timeline import current_list
 from tests.browser import ServeProcess, chromium_paths, crawl_timeline, start_chromium
 
-pytestmark = pytest.mark.skipif(chromium_paths() is None, reason="chromium is installed by `make test`")
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(chromium_paths() is None, reason="chromium is installed by `make test`")]
 
 AS_OF_BETWEEN = "2026-11-01"  # after the batch-6 公告 (state 2), before the revocations (state 4)
 

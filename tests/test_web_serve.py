@@ -7,6 +7,8 @@ import socket
 import urllib.request
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from storage.changes import record_change
 from storage.db import open_db
 from storage.kinds import sample
@@ -24,6 +26,7 @@ def fingerprint(path) -> str:
     return hashlib.sha256(path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")).hexdigest()
 
 
+@pytest.mark.integration
 def test_serve_sees_new_rows_never_writes_and_stops(tmp_path):
     path = tmp_path / "regwatch.db"
     open_db(path).close()
