@@ -38,7 +38,6 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
              rules: Any = None) -> tuple[IncomingDocument, list[str]]:
     """The IncomingDocument for one fetched article, and the problems worth a health note."""
     from crawler.classify import classify
-    from crawler.extract.attachments import parse_attachment
     from crawler.extract.listtable import entries_from_tables
     from crawler.extract.metadata import (
         batch_number,
@@ -48,6 +47,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
         parse_datetime_cst,
         signature_date,
     )
+    from crawler.extract.sandbox import parse_attachment_bounded
 
     problems: list[str] = []
     article = item.article
@@ -64,7 +64,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
             problems.append(f"attachment {a.name} not fetched: {a.error}")
             continue
         digest = blobs.put(a.body)
-        parsed = parse_attachment(a.body, a.url.rsplit("/", 1)[-1], a.media_type)
+        parsed = parse_attachment_bounded(a.body, a.url.rsplit("/", 1)[-1], a.media_type)
         if parsed.status == "failed":
             problems.append(f"attachment {a.name} could not be parsed ({parsed.status}): {parsed.error}")
         stored.append(StoredAttachment(url=a.public_url, name=a.name, sha256=digest, size=len(a.body),

@@ -30,8 +30,7 @@ def _authority(text: str, meta: dict[str, str], doc_number: str | None) -> str |
 
 def inspect_target(target: str, config: Config) -> dict[str, Any]:
     from crawler.classify import classify
-    from crawler.extract.attachments import parse_attachment
-    from crawler.extract.html import extract_article
+    from crawler.extract.limits import LimitExceeded, check_text
     from crawler.extract.listtable import entries_from_tables
     from crawler.extract.metadata import (
         batch_number,
@@ -40,6 +39,7 @@ def inspect_target(target: str, config: Config) -> dict[str, Any]:
         parse_datetime_cst,
         signature_date,
     )
+    from crawler.extract.sandbox import extract_article_bounded, parse_attachment_bounded
     from crawler.sources import load_sources
 
     if urlsplit(target).scheme in ("http", "https"):
@@ -54,7 +54,7 @@ def inspect_target(target: str, config: Config) -> dict[str, Any]:
     title, text, tables, meta, published = "", "", [], {}, None
     parse = {"status": "ok", "error": None, "kind": None}
     if suffix in ATTACHMENT_EXTS or (media_type and "html" not in media_type and suffix != ".txt"):
-        parsed = parse_attachment(data, name, media_type)
+        parsed = parse_attachment_bounded(data, name, media_type)
         parse = {"status": parsed.status, "error": parsed.error, "kind": parsed.kind}
         text, tables = parsed.text or "", parsed.tables or []
         title = next((line for line in text.splitlines() if line.strip()), "")
@@ -62,17 +62,23 @@ def inspect_target(target: str, config: Config) -> dict[str, Any]:
         raw = data.decode("utf-8-sig", errors="replace")
         title, _, text = raw.partition("\n")
         parse["kind"] = "txt"
+        try:
+            check_text(raw, "the text file")
+        except LimitExceeded as exc:
+            title, text, parse = "", "", {"status": "failed", "error": str(exc), "kind": "txt"}
     else:
         best = None
         for source in load_sources(config.sources).values():
-            article = extract_article(data, url, source.article)
-            if article.found.get("body"):
+            article = extract_article_bounded(data, url, source.article)
+            if article.failed or article.found.get("body"):
                 best = article
                 break
             best = best or article
         assert best is not None
         parse["kind"] = "html"
-        if not best.found.get("body"):
+        if best.failed:
+            parse = {"status": "failed", "error": best.failed, "kind": "html"}
+        elif not best.found.get("body"):
             parse = {"status": "failed", "error": "no known article body selector matched", "kind": "html"}
         title, text, tables, meta = best.title or "", best.text or "", best.tables or [], best.meta or {}
         stamp = parse_datetime_cst(best.con_time or "") or parse_datetime_cst(meta.get("PubDate", ""))

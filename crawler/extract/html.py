@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from crawler.extract import limits
+from crawler.extract.limits import LimitExceeded
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
 from diff.text import normalize
 
@@ -24,6 +26,7 @@ __all__ = [
     "ARTICLE_SELECTOR_KEYS",
     "ATTACHMENT_EXTENSIONS",
     "Article",
+    "LimitExceeded",
     "LISTING_SELECTOR_KEYS",
     "ListingRow",
     "MIIT_ARTICLE_SELECTORS",
@@ -80,6 +83,7 @@ class Article:
     source: str = ""
     found: dict[str, bool] = field(default_factory=dict)
     encoding: str | None = None
+    failed: str | None = None  # past a cap of crawler/extract/limits.py: why it was not read
 
 
 class ListingRow(NamedTuple):
@@ -233,6 +237,7 @@ def _table_grid_marked(table) -> tuple[list[list[str]], list[list[bool]]]:
     grid: list[list[str]] = []
     copies: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}
+    cells_seen = 0
     for tr in _direct_rows(table):
         cells = [c for c in tr if _tag(c) in ("td", "th")]
         row: list[str] = []
@@ -255,19 +260,23 @@ def _table_grid_marked(table) -> tuple[list[list[str]], list[list[bool]]]:
             while take_pending():
                 pass
             value = _cell_text(cell)
-            colspan = _span(cell.get("colspan"), 50)
-            rowspan = _span(cell.get("rowspan"), 1000)
+            colspan = _span(cell.get("colspan"), limits.MAX_COLSPAN)
+            rowspan = _span(cell.get("rowspan"), limits.MAX_ROWSPAN)
+            limits.grid_guard(col + colspan, cells_seen + col + colspan, "an HTML table")
             for k in range(colspan):
                 row.append(value)
                 copy.append(k > 0)
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, value)
                 col += 1
-        while pending and col <= max(pending):
+        end = max(pending) if pending else -1  # computed once: the loop below only pops keys
+        while col <= end:
             if not take_pending():
                 row.append("")
                 copy.append(False)
                 col += 1
+        cells_seen += len(row)
+        limits.grid_guard(len(row), cells_seen, "an HTML table")
         grid.append(row)
         copies.append(copy)
     width = max((len(r) for r in grid), default=0)
@@ -364,11 +373,22 @@ def extract_article(
     """Read an article page with the given CSS selectors (keys: title, time, source, body,
     optional remove and attachments). `encoding` is the charset the HTTP header claimed."""
     _check_keys(selectors, ARTICLE_SELECTOR_KEYS, "article")
+    found = {key: False for key in ("title", "time", "source", "body")}
+    try:
+        return _extract_article(body, url, selectors, encoding, found)
+    except LimitExceeded as exc:
+        return Article(url=url, title="", text="", found=found, failed=str(exc))
+
+
+def _extract_article(body: bytes | str, url: str, selectors: Mapping[str, str], encoding: str | None,
+                     found: dict[str, bool]) -> Article:
+    if len(body) > limits.MAX_HTML_BYTES:
+        raise LimitExceeded(f"page is {len(body):,} bytes (limit {limits.MAX_HTML_BYTES:,})")
     text, used = decode_html(body, encoding)
     root = _parse_document(text)
-    found = {key: False for key in ("title", "time", "source", "body")}
     if root is None:
         return Article(url=url, title="", text="", found=found, encoding=used)
+    limits.check_depth(root, "the page")
 
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -411,6 +431,7 @@ def extract_article(
             label = _one_line(a) or (a.get("title") or "").strip() or urlsplit(link).path.rsplit("/", 1)[-1]
             attachments.append((link, label))
         main_text, tables = html_text_and_tables(body_el)
+        limits.check_text(main_text, "the page")
 
     return Article(
         url=url,

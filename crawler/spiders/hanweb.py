@@ -249,7 +249,7 @@ class HanwebSpider(scrapy.Spider):
                              cb_kwargs={"ctx": ctx}, dont_filter=False)
 
     def parse_article(self, response: Response, ctx: dict[str, Any]) -> Iterator[Any]:
-        from crawler.extract.html import extract_article
+        from crawler.extract.sandbox import extract_article_bounded
 
         assert self.source is not None
         key, art = doc_key_for(response.url)
@@ -278,8 +278,13 @@ class HanwebSpider(scrapy.Spider):
             return
         header_ct = response.headers.get(b"Content-Type", b"").decode("latin-1")
         charset = re.search(r"charset=([\w-]+)", header_ct)
-        article = extract_article(body, response.url, self.source.article,
-                                  encoding=charset.group(1) if charset else None)
+        article = extract_article_bounded(body, response.url, self.source.article,
+                                          encoding=charset.group(1) if charset else None)
+        if article.failed:
+            # Past a cap, or stopped by the time or memory limit: not content, and never a removal.
+            self.health.note(f"article page could not be read ({article.failed}): {response.url}")
+            self.health.article_failed()
+            return
         if not article.found.get("body"):
             self.health.broken(response.url, "article body selector found nothing (template changed?)")
             self.health.article_failed()
