@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 _SOURCE_KEYS = {
     "name", "name_en", "authority", "platform", "base_url", "hosts", "schedule", "stale_after_hours",
-    "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled",
+    "crawl_budget_minutes", "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled",
 }
 
 
@@ -42,6 +42,7 @@ class Source:
     search: Mapping[str, Any] = field(default_factory=dict)
     name_en: str = ""
     enabled: bool = True
+    crawl_budget_minutes: float | None = None  # None: the [regwatch] default
 
     @property
     def base_host(self) -> str:
@@ -102,5 +103,14 @@ def load_sources(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> di
             columns=tuple(Column(c["name"], c["path"]) for c in merged.get("columns", [])),
             search=merged.get("search", {}),
             enabled=bool(merged.get("enabled", True)),
+            crawl_budget_minutes=_budget(merged.get("crawl_budget_minutes"), source_id),
         )
     return out
+
+
+def _budget(value: Any, source_id: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise SourceError(f"sources [{source_id}]: crawl_budget_minutes must be a positive number, got {value!r}")
+    return float(value)

@@ -156,6 +156,12 @@ def _document_withdrawn(alert: Alert, d: Mapping[str, Any]) -> None:
                        "consecutive runs")
 
 
+def _document_restored(alert: Alert, d: Mapping[str, Any]) -> None:
+    status, since = d.get("http_status", "?"), d.get("withdrawn_at", "?")
+    alert.notes.append(f"此前判定撤下的页面再次返回 HTTP {status}（撤下于 {since}）"
+                       f" / a page counted as withdrawn answers again (withdrawn {since})")
+
+
 def _document_flapping(alert: Alert, d: Mapping[str, Any]) -> None:
     alert.notes.append(f"页面在{d.get('versions_seen', '?')}个已见版本之间切换，不逐次告警 / the page keeps "
                        "switching between versions seen before; not alerted each time")
@@ -233,6 +239,7 @@ _DETAIL_BUILDERS = {
     "document.new": _document_new,
     "document.edited": _document_edited,
     "document.withdrawn": _document_withdrawn,
+    "document.restored": _document_restored,
     "document.flapping": _document_flapping,
     "list.proposed": _list_proposed,
     "list.entry_added": _entry_added,

@@ -22,7 +22,7 @@ CATEGORIES = {
     "related": ("相关", "related"),
     "irrelevant": ("其他", "other"),
 }
-HEALTH_STATES = {"ok": "正常", "stale": "长时间未更新", "broken": "解析失败", "blocked": "被拦截"}
+HEALTH_STATES = {"ok": "正常", "stale": "长时间未更新", "broken": "解析失败", "blocked": "被拦截", "failed": "抓取失败"}
 HEADLINE_TITLE_CHARS = 60
 
 Headline = tuple[str, str]
@@ -71,6 +71,14 @@ def _document_withdrawn(change: Mapping[str, Any]) -> Headline:
     status, runs = d.get("http_status", "?"), d.get("runs", "?")
     return (f"【{cat_zh}】{_title(change)}：已撤下（HTTP {status}，连续{runs}次）",
             f"{auth_en} {cat_en} document withdrawn (HTTP {status} on {runs} runs)")
+
+
+def _document_restored(change: Mapping[str, Any]) -> Headline:
+    cat_zh, cat_en = category_names(change)
+    _, auth_en = authority_short(change)
+    status = _details(change).get("http_status", "?")
+    return (f"【{cat_zh}】{_title(change)}：已恢复访问（HTTP {status}）",
+            f"{auth_en} {cat_en} document restored (answers HTTP {status} again)")
 
 
 def _document_flapping(change: Mapping[str, Any]) -> Headline:
@@ -152,6 +160,7 @@ HEADLINES: dict[str, Callable[[Mapping[str, Any]], Headline]] = {
     "document.new": _document_new,
     "document.edited": _document_edited,
     "document.withdrawn": _document_withdrawn,
+    "document.restored": _document_restored,
     "document.flapping": _document_flapping,
     "list.proposed": _list_proposed,
     "list.entry_added": _entry_added,

@@ -96,6 +96,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "kind": "document.withdrawn", "category": "criteria", "title": "规范条件解读（示例）",
         "summary": "页面已无法访问", "details": {"http_status": 404, "runs": 3},
     },
+    "document.restored": {
+        "kind": "document.restored", "category": "criteria", "title": "规范条件解读（示例）",
+        "summary": "页面恢复访问", "details": {"http_status": 200, "withdrawn_at": "2026-05-02T08:00:00+00:00"},
+    },
     "document.flapping": {
         "kind": "document.flapping", "category": "whitelist", "title": "工作动态（示例）",
         "summary": "页面在已见版本之间切换", "details": {"versions_seen": 3},

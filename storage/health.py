@@ -19,9 +19,10 @@ from storage.routing import DEFAULT_ROUTES, RouteFilter
 
 GOOD_RUNS = ("ok", "degraded")
 STATE_EN = {"ok": "healthy again", "blocked": "blocked by the site", "broken": "broken (site changed?)",
-            "stale": "stale (no good crawl lately)",
+            "stale": "stale (no good crawl lately)", "failed": "failed (crawl over its time budget, killed)",
             "degraded": "degraded (some documents or lists could not be read; nothing was removed)"}
 STATE_ZH = {"ok": "已恢复", "blocked": "被网站拦截", "broken": "解析失效（网站改版？）", "stale": "长时间未成功抓取",
+            "failed": "抓取超时已终止",
             "degraded": "部分文件或名单无法读取（未据此删除任何内容）"}
 
 
@@ -44,7 +45,7 @@ def _ensure_source(db: Database, source: Any) -> dict[str, Any]:
 def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, status: str, message: str,
                pages: int, items: int, requests: int, http_codes: str, errors: int, stats: str,
                problems: Sequence[str] = (), routes: Sequence[RouteFilter] = DEFAULT_ROUTES,
-               now: datetime | None = None) -> int | None:
+               now: datetime | None = None, overrun: bool = False) -> int | None:
     """Write the crawl_runs row; on a state change, record a source.health change. Returns its id.
 
     `problems` are content that could not be read (an unparseable list attachment, say): the
@@ -66,6 +67,8 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             db["sources"].update(source_id, {"last_good_run_at": iso(now)})
         elif status in ("blocked", "broken"):
             new = status
+        elif overrun:
+            new = "failed"
         else:
             new = previous
         return _transition(db, source_id, row, previous, new, message, routes, now)
@@ -104,7 +107,7 @@ def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[Ro
             first = db.execute("select min(started_at) from crawl_runs where source_id = ?", [row["id"]]).fetchone()[0]
             if not first or now - datetime.fromisoformat(first) <= timedelta(hours=hours):
                 continue
-        if row.get("health") in ("stale", "blocked", "broken"):
+        if row.get("health") in ("stale", "blocked", "broken", "failed"):
             continue
         with immediate(db):
             reason = f"no good crawl since {last or 'ever'} (expected every {hours:g} h)"

@@ -20,6 +20,8 @@ import sys
 import time
 from typing import Any, BinaryIO
 
+from crawler.procs import die_with_parent
+
 PRELOAD = ("crawler.extract.attachments", "crawler.extract.html", "lxml.html", "openpyxl", "docx",
            "pdfplumber", "xlrd")
 _LEN = struct.Struct("!Q")
@@ -52,6 +54,7 @@ def _run_child(write_fd: int, module: str, name: str, args: tuple[Any, ...], mem
     """In the forked child: limit, compute, report, exit without running any cleanup."""
     code = 0
     try:
+        die_with_parent()
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         cpu = int(seconds) + 2  # a backstop: the host's wall clock kills it first
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
@@ -125,6 +128,7 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
 
 
 if __name__ == "__main__":
+    die_with_parent(int(os.environ.get("REGWATCH_PARENT_PID", "0")) or None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     frames = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print() in a parser must not corrupt the frames

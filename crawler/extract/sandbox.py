@@ -38,7 +38,8 @@ class Outcome:
 
 
 def _start_host() -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+           "REGWATCH_PARENT_PID": str(os.getpid())}
     return subprocess.Popen([sys.executable, "-m", "crawler.extract.parsehost"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, env=env)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -358,7 +359,7 @@ class HanwebSpider(scrapy.Spider):
         self._rechecked = True
         assert self.source is not None
         pending = [k for k, v in self.known.items()
-                   if k not in self.seen and v.get("status") == "live" and v.get("category") in WATCHED_CLOSELY]
+                   if k not in self.seen and v.get("category") in WATCHED_CLOSELY and self._recheck(v)]
         engine = self.crawler.engine
         for key in pending:
             known = self.known[key]
@@ -366,6 +367,19 @@ class HanwebSpider(scrapy.Spider):
             request = self._article(self.source.to_local(known["url"]), self.source.url("/"),
                                     {"column": None, "listed_title": None, "listed_date": None}, known)
             engine.crawl(request)
+
+
+    def _recheck(self, known: dict[str, Any]) -> bool:
+        """Live and suspect documents always; withdrawn ones for `recheck_withdrawn_days`, so one
+        that answers again is restored."""
+        status = known.get("status")
+        if status in ("live", "suspect"):
+            return True
+        if status != "withdrawn" or not known.get("withdrawn_at"):
+            return False
+        days = self.crawler.settings.getfloat("REGWATCH_RECHECK_WITHDRAWN_DAYS", 30.0)
+        since = datetime.fromisoformat(known["withdrawn_at"])
+        return datetime.now(UTC) - since <= timedelta(days=days)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -17,7 +17,7 @@ from notifier.render.text import render_digest_text, render_text
 SUBJECT_CHARS = 180
 # Which change of a bundle heads the message: the one that says most about the document.
 LEAD_ORDER = ("list.proposed", "criteria.changed", "list.entry_removed", "list.entry_changed", "list.entry_added",
-              "document.withdrawn", "document.edited", "document.new")
+              "document.withdrawn", "document.restored", "document.edited", "document.new")
 
 
 class Rendering:
