@@ -102,10 +102,34 @@ class HanwebSpider(scrapy.Spider):
         if reason:
             self.health.blocked(response.url, response.status, reason)
             return True
-        if response.status >= 400:
+        if response.status >= 300 and response.status != 304:  # a 3xx body is never content
             self.health.error(response.url, f"{what}: HTTP {response.status}")
             return True
         return False
+
+    def _redirect(self, response: Response, what: str) -> Request | None:
+        """The request that follows a 3xx on the source's own host (None when there is none to
+        follow: the refusal or the loop is recorded). The 3xx body itself is never read."""
+        assert self.source is not None
+        hops = int(response.meta.get("regwatch_redirects", 0))
+        location = _header(response, b"Location")
+        if not location:
+            self.health.error(response.url, f"{what}: HTTP {response.status} without a Location")
+            return None
+        limit = self.crawler.settings.getint("REDIRECT_MAX_TIMES", 5)
+        if hops >= limit:
+            self.health.error(response.url, f"{what}: more than {limit} redirects; given up")
+            return None
+        target = self.source.to_local(urljoin(response.url, location.strip()))
+        if not self.source.allows(target):
+            self.crawler.stats.inc_value("regwatch/refused_offsite")
+            self.health.error(response.url, f"{what}: redirect off the source's hosts to {target}; refused")
+            return None
+        self.crawler.stats.inc_value("regwatch/redirects_followed")
+        meta = {**response.meta, "regwatch_redirects": hops + 1}
+        conditional = (b"if-none-match", b"if-modified-since")  # validators belong to the old address
+        headers = {k: v for k, v in response.request.headers.items() if k.lower() not in conditional}
+        return response.request.replace(url=target, meta=meta, headers=headers, dont_filter=True)
 
     def parse_shell(self, response: Response, column: str) -> Iterator[Request]:
         if self._blocked_or_failed(response, "column page"):
@@ -253,7 +277,17 @@ class HanwebSpider(scrapy.Spider):
         from crawler.extract.sandbox import extract_article_bounded
 
         assert self.source is not None
-        key, art = doc_key_for(response.url)
+        if 300 <= response.status < 400 and response.status != 304 and not detect_challenge(
+                response.status, response.headers, response.body):
+            follow = self._redirect(response, "article")
+            if follow is None:
+                self.health.article_failed()
+                return
+            ctx = {**ctx, "doc_key": ctx.get("doc_key") or doc_key_for(response.url)}
+            yield follow.replace(cb_kwargs={"ctx": ctx})
+            return
+        # A redirected document keeps the identity it was requested under; its final URL is recorded.
+        key, art = ctx.get("doc_key") or doc_key_for(response.url)
         item = DocumentItem(
             source_id=self.source.id, doc_key=key, art_id=art, url=response.url,
             public_url=self.source.public_url(response.url), outcome="ok",
@@ -323,7 +357,12 @@ class HanwebSpider(scrapy.Spider):
         attachment = item.attachments[index]
         attachment.http_status = response.status
         reason = detect_challenge(response.status, response.headers, response.body)
-        if reason or response.status >= 400:
+        if not reason and 300 <= response.status < 400:
+            follow = self._redirect(response, "attachment")
+            if follow is not None:
+                yield follow
+                return
+        if reason or response.status >= 300:
             attachment.error = reason or f"HTTP {response.status}"
             self.health.error(response.url, f"attachment: {attachment.error}")
             if reason:
