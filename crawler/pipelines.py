@@ -122,6 +122,7 @@ class StoragePipeline:
         missing_problem = self._judge_missing()
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}
+        stats["regwatch/problems"] = (spider.health.notes + [e[1] for e in spider.health.errors])[:100]
         codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                  if k.startswith("downloader/response_status_count/")}
         finish_run(

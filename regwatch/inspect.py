@@ -43,6 +43,9 @@ def inspect_target(target: str, config: Config) -> dict[str, Any]:
     from crawler.sources import load_sources
 
     if urlsplit(target).scheme in ("http", "https"):
+        if "@" in urlsplit(target).netloc:
+            raise ValueError("credentials in URLs (user:password@host) are refused; fetch the file and "
+                             "inspect it from disk")
         data, media_type, url = _fetch(target, config.general["user_agent"])
         name = Path(urlsplit(url).path).name or "index.html"
     else:
