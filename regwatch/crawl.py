@@ -101,7 +101,7 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
         proc.kill()
         stdout, stderr = proc.communicate()
         record_overrun(config, ids, budget)
-        return CrawlOutcome(statuses={i: "failed" for i in ids}, returncode=-9,
+        return CrawlOutcome(statuses={i: "failed" for i in ids}, returncode=3,
                             log=stderr + f"\ncrawl killed after its budget of {budget:g} s")
     statuses: dict[str, str] = {}
     for line in stdout.splitlines():
