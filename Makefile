@@ -1,12 +1,13 @@
 # make run   — install into .venv and run the main job (regwatch run) on the embedded defaults
 # make test  — install into .venv (with dev extras) and run the test suite
 # make bench — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make fuzz  — the long fuzz campaign over every reader of hostile input (CI runs a short one)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo clean
+.PHONY: install run test lint bench demo fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+fuzz: $(STAMP)
+	REGWATCH_FUZZ=campaign $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
