@@ -16,7 +16,7 @@ from typing import Any
 
 from notifier.envsubst import expand_env
 from notifier.errors import ConfigError
-from notifier.options import Option, validate
+from notifier.options import Option, refuse_credentials, validate
 from regwatch import __version__
 
 DEFAULT_CONFIG = "regwatch.toml"
@@ -124,6 +124,7 @@ def load_config(
     for key, value in environ.items():
         match = re.fullmatch(r"REGWATCH_([A-Z0-9_]+)_BASE_URL", key)
         if match and value:
+            refuse_credentials(value, key)
             sources.setdefault(match.group(1).lower(), {})["base_url"] = value
     return Config(path=cfg_path, general=general, sources=sources, raw=data)
 

@@ -80,3 +80,14 @@ def test_search_queries_are_capped(fresh_db):
     with pytest.raises(QueryTooLong, match="words"):
         search(fresh_db, " ".join(f"词{i}" for i in range(40)))
     assert search(fresh_db, "动力电池 名单") == []
+
+
+def test_credentials_in_a_base_url_from_the_environment_are_refused(tmp_path):
+    with pytest.raises(ConfigError, match="REGWATCH_MIIT_BASE_URL: credentials in URLs"):
+        load_config(write(tmp_path, ""), environ={"REGWATCH_MIIT_BASE_URL": "http://u:secret@127.0.0.1:1"})
+
+
+def test_inspect_refuses_credentials_in_a_url(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["inspect", "http://user:hunter2@127.0.0.1:9/x.html"])
+    assert result.exit_code == 1 and "credentials in URLs" in result.output and "hunter2" not in result.output
