@@ -110,7 +110,9 @@ def mutated(draw, name: str) -> bytes:
         return _mutate_member(draw, data)
     data = bytearray(data)
     for _ in range(draw(st.integers(1, 8))):
-        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
         op = draw(st.sampled_from(["flip", "cut", "insert", "truncate"]))
         if op == "flip":
             data[at] ^= draw(st.integers(1, 255))

@@ -349,12 +349,15 @@ def _attachment_url(href: str, page_url: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:")):
         return None
-    absolute = urljoin(page_url, href)
-    parts = urlsplit(absolute)
+    try:
+        absolute = urljoin(page_url, href)
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
     if parts.path.endswith("viewer.html"):  # the pdf.js viewer wraps the real file in ?file=
         inner = parse_qs(parts.query).get("file")
         if inner:
-            absolute = urljoin(absolute, inner[0])
+            absolute = _absolute(absolute, inner[0]) or absolute
     return absolute
 
 
@@ -504,8 +507,19 @@ def extract_listing_rows(
                 hits = _select(row, date_selector, "date")
                 el = hits[0] if hits else None
             date_text = _one_line(el) if el is not None else ""
-        out.append(ListingRow(urljoin(base_url, href), title, date_text))
+        url = _absolute(base_url, href)
+        if url is not None:
+            out.append(ListingRow(url, title, date_text))
     return out
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """An http(s) URL for a link, or None for one that does not parse or goes elsewhere."""
+    try:
+        url = urljoin(base, href)
+    except ValueError:  # e.g. a host with characters that change under NFKC
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _int_attr(el, name: str) -> int | None:
