@@ -16,9 +16,11 @@ from storage.changes import iso, utcnow
 from storage.db import open_db
 from storage.health import finish_run, is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes
+from storage.vocab import Category
 from storage.withdrawals import mark_answering, record_missing_run
 
-ORDERED = ("whitelist", "criteria")
+# Folded in in publication order, so a 公示 and its 公告 found together compare as if found apart.
+ORDERED = (Category.WHITELIST, Category.CRITERIA)
 
 
 class StoragePipeline:

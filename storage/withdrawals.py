@@ -17,10 +17,12 @@ from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
+from storage.kinds.documents import DocumentRestored, DocumentWithdrawn
 from storage.routing import DEFAULT_ROUTES, RouteFilter
+from storage.vocab import CONTENT_CATEGORIES, RELEVANT_CATEGORIES, Severity
 
-WATCHED_CLOSELY = ("whitelist", "criteria", "inspection", "penalty")
-RELEVANT = ("whitelist", "criteria", "inspection", "penalty", "related")
+WATCHED_CLOSELY = CONTENT_CATEGORIES  # re-checked on every run: the share is taken of these
+RELEVANT = RELEVANT_CATEGORIES
 LIVE_LIKE = ("live", "suspect")
 
 
@@ -64,7 +66,7 @@ def record_missing_run(db: Database, source_id: str, missing: Mapping[str, int],
                 due.append((row, runs))
         watched = db.execute(
             f"select count(*) from documents where source_id = ? and status in ('live', 'suspect') "
-            f"and category in ({','.join('?' * len(WATCHED_CLOSELY))})", [source_id, *WATCHED_CLOSELY]
+            f"and category in ({','.join('?' * len(WATCHED_CLOSELY))})", [source_id, *map(str, WATCHED_CLOSELY)]
         ).fetchone()[0]
         if due and len(due) > suspect_share * max(watched, 1):
             for row, _ in due:
@@ -78,8 +80,8 @@ def record_missing_run(db: Database, source_id: str, missing: Mapping[str, int],
                 continue
             status = missing[row["doc_key"]]
             outcome.change_ids.append(record_change(db, {
-                "kind": "document.withdrawn", "source_id": row["source_id"], "document_id": row["id"],
-                "category": row["category"], "authority": row["authority"], "severity": "warning",
+                "kind": DocumentWithdrawn.kind, "source_id": row["source_id"], "document_id": row["id"],
+                "category": row["category"], "authority": row["authority"], "severity": Severity.WARNING,
                 "summary": f"文件已撤下（HTTP {status}，连续{runs}次）：{row['title']}",
                 "details": {"http_status": status, "runs": runs}, **_display(row),
             }, routes))
@@ -100,8 +102,8 @@ def mark_answering(db: Database, doc_key: str, http_status: int, *, baseline: bo
         if row["status"] != "withdrawn" or baseline or row["category"] not in RELEVANT:
             return None
         return record_change(db, {
-            "kind": "document.restored", "source_id": row["source_id"], "document_id": row["id"],
-            "category": row["category"], "authority": row["authority"], "severity": "warning",
+            "kind": DocumentRestored.kind, "source_id": row["source_id"], "document_id": row["id"],
+            "category": row["category"], "authority": row["authority"], "severity": Severity.WARNING,
             "summary": f"已撤下的文件恢复访问（HTTP {http_status}）：{row['title']}",
             "details": {"http_status": http_status, "withdrawn_at": row["withdrawn_at"]}, **_display(row),
         }, routes)

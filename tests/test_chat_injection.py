@@ -10,8 +10,8 @@ import pytest
 
 from notifier.channels import Message, build_channel
 from notifier.render import Rendering
-from notifier.samples import sample
 from regwatch.sinks import HttpReceiver
+from storage.kinds import sample
 
 HOSTILE = ('[点此查看](https://evil.example/phish) ![](https://evil.example/pixel.png) '
            'https://evil.example/bare www.evil.example @all @所有人 <at user_id="all"></at> <!channel> '
