@@ -30,7 +30,7 @@ __all__ = [
     "check_depth",
     "check_ooxml",
     "check_text",
-    "described_caps",
+    "grid_guard",
 ]
 
 # --- time and memory of one parse (the worker process, crawler/extract/sandbox.py) ------------
@@ -57,12 +57,6 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 class LimitExceeded(Exception):
     """A page or file is past one of the caps above; the message says which and by how much."""
-
-
-def described_caps() -> dict[str, str]:
-    """The caps as name → value text, for `regwatch inspect` and the docs test."""
-    names = [n for n in __all__ if n.isupper()]
-    return {n: f"{globals()[n]:,}" if isinstance(globals()[n], int) else str(globals()[n]) for n in names}
 
 
 def check_text(text: str, what: str) -> str:
