@@ -18,8 +18,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.extract.article import extract_article
 from crawler.extract.attachments import ParsedAttachment
-from crawler.extract.html import MIIT_ARTICLE_SELECTORS, extract_article, extract_listing_rows, pagination_info
+from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.extract.metadata import (
     batch_number,
     chinese_numeral_to_int,
@@ -31,10 +32,12 @@ from crawler.extract.metadata import (
     signature_date,
 )
 from crawler.extract.sandbox import parse_attachment_bounded
+from crawler.sources import load_sources
 from diff.clauses import diff_clauses, split_clauses
 from diff.names import name_similarity, normalize_name, short_form_match
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MIIT = load_sources()["miit"]
 CAMPAIGN = os.environ.get("REGWATCH_FUZZ") == "campaign"
 EXAMPLES = int(os.environ.get("REGWATCH_FUZZ_EXAMPLES") or (1000 if CAMPAIGN else 15))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not CAMPAIGN,
@@ -79,7 +82,7 @@ def html_pages(draw) -> str:
 @given(page=html_pages(), raw=st.binary(max_size=200))
 def test_html_extractor_returns_an_article_or_a_reason(page, raw):
     for body in (page.encode("utf-8"), raw, page.encode("gb18030", "replace")):
-        article = extract_article(body, "https://www.miit.gov.cn/a/art_0.html", MIIT_ARTICLE_SELECTORS)
+        article = extract_article(body, "https://www.miit.gov.cn/a/art_0.html", MIIT.article)
         assert article.failed is None or article.failed.strip()
         assert isinstance(article.text, str) and isinstance(article.tables, list)
 
@@ -91,7 +94,7 @@ LISTING = json.loads((FIXTURES / "extract" / "listing_fragments.json").read_text
 @given(case=st.sampled_from(LISTING), cut=st.integers(0, 5000), noise=texts)
 def test_listing_parser_reads_rows_or_nothing(case, cut, noise):
     fragment = case["html"][:cut] + noise + case["html"][cut:]
-    rows = extract_listing_rows(fragment, case["base_url"], case.get("selectors"))
+    rows = extract_listing_rows(fragment, case["base_url"], case.get("selectors") or MIIT.listing)
     assert all(row.url.startswith(("http://", "https://")) for row in rows)
     pagination_info(fragment)
 

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from crawler.procs import die_with_parent
 
-PRELOAD = ("crawler.extract.attachments", "crawler.extract.html", "lxml.html", "openpyxl", "docx",
+PRELOAD = ("crawler.extract.attachments", "crawler.extract.article", "lxml.html", "openpyxl", "docx",
            "pdfplumber", "xlrd")
 _LEN = struct.Struct("!Q")
 

@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from crawler.extract import limits
+from crawler.extract.article import Article, extract_article
 from crawler.extract.attachments import ParsedAttachment, parse_attachment, sniff_kind
-from crawler.extract.html import ARTICLE_SELECTOR_KEYS, Article, _check_keys, extract_article
 from crawler.extract.parsehost import read_frame, write_frame
 
 __all__ = ["Outcome", "extract_article_bounded", "parse_attachment_bounded", "run_bounded"]
@@ -122,10 +122,9 @@ def sniff_label(data: bytes, filename: str, media_type: str | None) -> str:
 def extract_article_bounded(body: bytes, url: str, selectors: Mapping[str, str], *,
                             encoding: str | None = None, isolate: bool = True) -> Article:
     """`extract_article` in a worker; a page that cannot be read in time comes back `failed`.
-    A bad selector (SelectorError) is the configuration's fault and is raised here too."""
+    A selector that does not parse comes back as the reason too."""
     if not isolate:
         return extract_article(body, url, selectors, encoding=encoding)
-    _check_keys(selectors, ARTICLE_SELECTOR_KEYS, "article")
     outcome = run_bounded(_extract_article, body, url, dict(selectors), encoding)
     if outcome.ok:
         return outcome.value
