@@ -29,12 +29,13 @@ _host: subprocess.Popen | None = None
 
 
 class Outcome:
-    """How a bounded call ended: `value` when `ok`, else `reason` says why not."""
+    """How a bounded call ended: `value` when `ok`, else `reason` says why not; `peak_kb` is
+    the worker's peak resident memory."""
 
-    __slots__ = ("ok", "reason", "value")
+    __slots__ = ("ok", "peak_kb", "reason", "value")
 
-    def __init__(self, ok: bool, value: Any = None, reason: str = "") -> None:
-        self.ok, self.value, self.reason = ok, value, reason
+    def __init__(self, ok: bool, value: Any = None, reason: str = "", peak_kb: int = 0) -> None:
+        self.ok, self.value, self.reason, self.peak_kb = ok, value, reason, peak_kb
 
 
 def _start_host() -> subprocess.Popen:
@@ -77,19 +78,21 @@ def run_bounded(func: Callable[..., Any], *args: Any, seconds: float = limits.PA
             ready, _, _ = select.select([host.stdout], [], [], seconds + 30)
             if not ready:
                 raise EOFError
-            status, value = read_frame(host.stdout)
+            status, value, peak_kb = read_frame(host.stdout)
         except (EOFError, OSError, ValueError):
             stop_host()
             return Outcome(False, reason="the parse host stopped answering; restarted")
     if status == "ok":
-        return Outcome(True, value)
+        return Outcome(True, value, peak_kb=peak_kb)
     if status == "timeout":
-        return Outcome(False, reason=f"took longer than {seconds:g} s; stopped")
-    if status == "memory":
-        return Outcome(False, reason=f"needed more than the {memory / 1e9:.1f} GB a parse may use; stopped")
-    if status == "died":
-        return Outcome(False, reason=f"the parser process died ({value}; memory limit {memory / 1e9:.1f} GB)")
-    return Outcome(False, reason=str(value))
+        reason = f"took longer than {seconds:g} s; stopped"
+    elif status == "memory":
+        reason = f"needed more than the {memory / 1e9:.1f} GB a parse may use; stopped"
+    elif status == "died":
+        reason = f"the parser process died ({value}; memory limit {memory / 1e9:.1f} GB)"
+    else:
+        reason = str(value)
+    return Outcome(False, reason=reason, peak_kb=peak_kb)
 
 
 def _parse_attachment(data: bytes, filename: str, media_type: str | None, max_bytes: int) -> ParsedAttachment:
