@@ -90,7 +90,10 @@ def test_twenty_kills_lose_nothing_and_every_resend_keeps_its_id(tmp_path):
         ids_by_change: dict[int, set[str]] = defaultdict(set)
         answered: set[int] = set()
         for request in rx.requests("/hook"):
-            alerts = [a["change"]["id"] for a in request.json()["alerts"]]
+            try:
+                alerts = [a["change"]["id"] for a in request.json()["alerts"]]
+            except ValueError:  # the kill tore this request mid-body: it delivered nothing
+                continue
             if set(alerts) & set(bundle):
                 assert sorted(alerts) == sorted(bundle), "a bundle travels whole"
             for change in alerts:
