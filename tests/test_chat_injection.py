@@ -10,7 +10,7 @@ import pytest
 
 from notifier.channels import Message, build_channel
 from notifier.render import Rendering
-from regwatch.sinks import HttpReceiver
+from replica.sinks import HttpReceiver
 from storage.kinds import sample
 
 HOSTILE = ('[点此查看](https://evil.example/phish) ![](https://evil.example/pixel.png) '

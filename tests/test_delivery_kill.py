@@ -12,9 +12,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from notifier.config import load_toml, parse_notifier_config
 from notifier.ids import delivery_id
-from regwatch.sinks import HttpReceiver, Reply
+from notifier.routes import parse_notifier_config
+from options import load_config
+from replica.sinks import HttpReceiver, Reply
 from storage.changes import record_change
 from storage.db import open_db
 from storage.kinds import sample
@@ -55,7 +56,7 @@ def test_twenty_kills_lose_nothing_and_every_resend_keeps_its_id(tmp_path):
         config_path = tmp_path / "regwatch.toml"
         config_path.write_text(CONFIG, encoding="utf-8")
         env = {**os.environ, "HOOK_URL": rx.url("/hook"), "PYTHONPATH": str(ROOT)}
-        config = parse_notifier_config(load_toml(config_path, env))
+        config = parse_notifier_config(load_config(config_path, environ=env).raw)
         db_path = tmp_path / "regwatch.db"
         db = open_db(db_path)
         routes = config.route_filters()
@@ -121,7 +122,7 @@ def test_a_bundle_over_the_channel_limit_splits_the_same_way_on_every_resend(tmp
         env = {"HOOK_URL": rx.url("/hook")}
         config_path = tmp_path / "regwatch.toml"
         config_path.write_text(CONFIG.replace("timeout = 5", "timeout = 5\nbundle_limit = 5"), encoding="utf-8")
-        config = parse_notifier_config(load_toml(config_path, env))
+        config = parse_notifier_config(load_config(config_path, environ=env).raw)
         db = open_db(tmp_path / "regwatch.db")
         now = datetime(2026, 5, 1, tzinfo=UTC)
         bundle = [record_change(db, sample("list.entry_added", document_id=1, new_version_id=7, entity=f"企业{i}"),

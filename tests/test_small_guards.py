@@ -8,9 +8,8 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from notifier.errors import ConfigError
 from regwatch.cli import cli
-from regwatch.config import load_config
+from regwatch.config import ConfigError, load_config
 from storage.db import open_db
 from storage.errors import QueryTooLong
 from storage.queries import search

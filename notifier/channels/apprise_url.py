@@ -8,8 +8,8 @@ from typing import Any
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
-from notifier.options import Option
 from notifier.render.common import no_mentions
+from options import Option
 
 
 def load_apprise() -> Any:

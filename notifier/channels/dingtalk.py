@@ -10,8 +10,8 @@ from urllib.parse import quote_plus
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
-from notifier.options import Option
 from notifier.render.common import inert_text
+from options import Option
 
 MARKDOWN_BYTES = 18000
 TITLE_CHARS = 60
