@@ -78,6 +78,7 @@ class StoragePipeline:
         return ItemAdapter(item).item
 
     def _answering(self, doc_key: str, status: int) -> None:
+        assert self.db is not None
         change = mark_answering(self.db, doc_key, status, baseline=self.ingest_settings.baseline,
                                 routes=self.ingest_settings.routes)
         if change is not None:
@@ -87,7 +88,7 @@ class StoragePipeline:
     def _judge_missing(self) -> str | None:
         """This run's 404/410s, judged together: a withdrawal needs a healthy site."""
         spider = self.crawler.spider
-        if not self.missing or not spider.health.listings_healthy():
+        if not self.missing or not spider.health.listings_healthy() or self.db is None:
             return None
         settings = self.ingest_settings
         outcome = record_missing_run(self.db, spider.name, self.missing, answered=spider.health.articles,

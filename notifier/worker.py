@@ -218,7 +218,7 @@ def _bundle_parts(route: str, channel: str, bundle: str, members: list[dict[str,
     chunks = [every[i:i + size] for i in range(0, len(every), size)]
     created = min(str(m["created_at"]) for m in every)
     by_id = {m["id"]: m for m in members}
-    out = []
+    out: list[tuple[str, str, list[dict[str, Any]], str | None]] = []
     for index, chunk in enumerate(chunks):
         claimed = [by_id[m["id"]] for m in chunk if m["id"] in by_id]
         if claimed:

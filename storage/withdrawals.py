@@ -61,7 +61,7 @@ def record_missing_run(db: Database, source_id: str, missing: Mapping[str, int],
             if row["status"] not in LIVE_LIKE:
                 continue
             runs = int(row["missing_runs"] or 0) + 1
-            db["documents"].update(row["id"], {"missing_runs": runs})
+            db.table("documents").update(row["id"], {"missing_runs": runs})
             if runs >= withdraw_after:
                 due.append((row, runs))
         watched = db.execute(
@@ -70,12 +70,12 @@ def record_missing_run(db: Database, source_id: str, missing: Mapping[str, int],
         ).fetchone()[0]
         if due and len(due) > suspect_share * max(watched, 1):
             for row, _ in due:
-                db["documents"].update(row["id"], {"status": "suspect"})
+                db.table("documents").update(row["id"], {"status": "suspect"})
             outcome.problem = (f"{len(due)} of {watched} watched documents would be withdrawn at once "
                                f"(more than {suspect_share:.0%}): held as suspect for review, none withdrawn")
             return outcome
         for row, runs in due:
-            db["documents"].update(row["id"], {"status": "withdrawn", "withdrawn_at": now})
+            db.table("documents").update(row["id"], {"status": "withdrawn", "withdrawn_at": now})
             if baseline or row["category"] not in RELEVANT:
                 continue
             status = missing[row["doc_key"]]
@@ -97,7 +97,7 @@ def mark_answering(db: Database, doc_key: str, http_status: int, *, baseline: bo
         row = next(iter(db.query("select * from documents where doc_key = ?", [doc_key])), None)
         if row is None:
             return None
-        db["documents"].update(row["id"], {"status": "live", "missing_runs": 0, "last_seen": now,
+        db.table("documents").update(row["id"], {"status": "live", "missing_runs": 0, "last_seen": now,
                                            "withdrawn_at": None})
         if row["status"] != "withdrawn" or baseline or row["category"] not in RELEVANT:
             return None

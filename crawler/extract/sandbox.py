@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from crawler.extract import limits
 from crawler.extract.article import Article, extract_article
@@ -72,13 +72,14 @@ def run_bounded(func: Callable[..., Any], *args: Any, seconds: float = limits.PA
             _host = _start_host()
         host = _host
         assert host.stdin is not None and host.stdout is not None
+        stdin, stdout = cast(BinaryIO, host.stdin), cast(BinaryIO, host.stdout)
         try:
-            write_frame(host.stdin, (func.__module__, func.__qualname__, args, seconds, memory))
+            write_frame(stdin, (func.__module__, func.__qualname__, args, seconds, memory))
             # The host enforces the deadline; this guard only covers a host that itself hangs.
-            ready, _, _ = select.select([host.stdout], [], [], seconds + 30)
+            ready, _, _ = select.select([stdout], [], [], seconds + 30)
             if not ready:
                 raise EOFError
-            status, value, peak_kb = read_frame(host.stdout)
+            status, value, peak_kb = read_frame(stdout)
         except (EOFError, OSError, ValueError):
             stop_host()
             return Outcome(False, reason="the parse host stopped answering; restarted")
