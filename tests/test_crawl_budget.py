@@ -11,10 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from regwatch.crawl import run_crawl
 from tests.conftest import Watcher
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
 
 
 def test_a_crawl_over_its_budget_is_killed_and_reported(replica, tmp_path):

@@ -12,6 +12,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from notifier.ids import delivery_id
 from notifier.routes import parse_notifier_config
 from options import load_config
@@ -21,6 +23,7 @@ from storage.db import open_db
 from storage.kinds import sample
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
 KILLS = 20
 SINGLES = 1000
 CONFIG = """
