@@ -4,12 +4,13 @@
 # make screenshots — the web UI's pages at 1280 px into docs/screenshots/
 # make demo      — the whole cycle offline against the replica, with local mail and chat sinks
 # make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make fuzz      — the long fuzz campaign over every reader of hostile input (CI runs a short one)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint typecheck bench demo clean browser screenshots
+.PHONY: install run test test-fast lint typecheck bench demo fuzz clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,9 @@ test-fast: lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+fuzz: $(STAMP)
+	REGWATCH_FUZZ=campaign $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -196,8 +196,17 @@ def m0001_initial(db: Database) -> None:
     )
 
 
-@migrations(name="0002_analyst_views")
-def m0002_analyst_views(db: Database) -> None:
+@migrations(name="0002_withdrawal_evidence_and_bundles")
+def m0002_withdrawal_evidence_and_bundles(db: Database) -> None:
+    """When a document was withdrawn (re-checks continue for a while, so it can be restored),
+    and which bundle an outbox row belongs to (claimed together or not at all)."""
+    db["documents"].add_column("withdrawn_at", str)
+    db["outbox"].add_column("bundle", str)
+    db["outbox"].create_index(["bundle"])
+
+
+@migrations(name="0003_analyst_views")
+def m0003_analyst_views(db: Database) -> None:
     """Views that people browse in Datasette: details flattened into named columns, the list today."""
     db.execute("""
         CREATE VIEW changes_flat AS

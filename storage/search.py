@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diff.text import normalize
+from storage.errors import QueryTooLong
 
 MAX_QUERY_CHARS = 200
-MAX_WORDS = 12
+MAX_WORDS = 16
 MAX_TERM_CHARS = 24  # longest index word we look up (company names run to about 20 characters)
 SNIPPET_BEFORE = 24
 SNIPPET_AFTER = 60
@@ -61,7 +62,7 @@ class Hit:
 def parse_query(text: str) -> list[Word]:
     """Split on whitespace, keeping "quoted phrases" (ASCII or Chinese quotes) whole."""
     if len(text) > MAX_QUERY_CHARS:
-        raise SearchError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        raise QueryTooLong(f"search query too long: {len(text):,} characters (limit {MAX_QUERY_CHARS})")
     text = unicodedata.normalize("NFKC", text).replace("“", '"').replace("”", '"')
     if text.count('"') % 2:
         raise SearchError('unbalanced quote in the query: close the phrase with a second "')
@@ -76,7 +77,7 @@ def parse_query(text: str) -> list[Word]:
     if not words:
         raise SearchError("empty query: give at least one word (letters or digits)")
     if len(words) > MAX_WORDS:
-        raise SearchError(f"too many words ({len(words)}; at most {MAX_WORDS})")
+        raise QueryTooLong(f"search query too long: {len(words)} words (limit {MAX_WORDS})")
     return words
 
 

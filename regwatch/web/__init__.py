@@ -13,6 +13,7 @@ from typing import Any
 from datasette import hookimpl
 
 from regwatch.web import pages
+from storage.errors import QueryTooLong
 from storage.search import SearchError, match_expression, snippet_parts
 from storage.search import parse_query as _parse
 
@@ -21,7 +22,7 @@ def _fts(conn: sqlite3.Connection):
     def fn(query: str) -> str:
         try:
             return match_expression(conn, query)[0] or '"\x01"'
-        except SearchError:
+        except (SearchError, QueryTooLong):
             return '"\x01"'
     return fn
 
@@ -30,7 +31,7 @@ def _snippet(query: str, text: str) -> str:
     """The snippet (matches in [brackets]) of a text for a query, as the CLI shows it."""
     try:
         words = _parse(query)
-    except SearchError as exc:
+    except (SearchError, QueryTooLong) as exc:
         return str(exc)
     return "".join(f"[{t}]" if hit else t for t, hit in snippet_parts(text or "", words))
 

@@ -22,7 +22,7 @@ from regwatch.diffpage import DIFF_CSS, LEGEND, clause_table
 from regwatch.feeds import atom_chunks, feed_title
 from regwatch.web import queries
 from storage.blobs import BlobStore
-from storage.errors import StorageError
+from storage.errors import QueryTooLong, StorageError
 from storage.export_files import write_csv, write_xlsx
 from storage.flatten import LIST_COLUMNS
 from storage.kinds.body import ENTRY_TYPES
@@ -137,7 +137,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
     if q:
         try:
             hits = await _db(datasette).execute_fn(lambda c: search(c, q, limit=50))
-        except SearchError as exc:
+        except (SearchError, QueryTooLong) as exc:
             error = str(exc)
     results = [{"hit": h, "snippet": _snippet_html(h.parts)} for h in hits]
     return await _page(datasette, request, "regwatch_search.html", q=q, results=results, error=error)
