@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from crawler.sources import load_sources
 from notifier.worker import deliver_due, run_loop, send_test
 from regwatch.config import Config
 from regwatch.errors import UsageError
+from regwatch.exporting import export
 from storage.db import open_db
+from storage.export_rows import Filters
 from storage.health import source_states
 from storage.whitelist import list_on
 
@@ -75,3 +78,13 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
         doc = docs.get(row["document_id"]) or {}
         out.append({**row, "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
     return out
+
+
+def export_data(db: Any, what: str, fmt: str, filters: Filters | None = None) -> str | bytes:
+    """A whole export in memory, for small exports and tests; `regwatch export` streams instead.
+    Text formats come back as str (without the CSV's BOM), XLSX as bytes."""
+    out = io.BytesIO()
+    export(db, what, fmt, filters or Filters(), out, today=today_shanghai())
+    data = out.getvalue()
+    return data if fmt == "xlsx" else data.decode("utf-8-sig")
+

@@ -17,9 +17,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
+from storage.exports import neutralise
+
 Column = tuple[str, str, str]  # key, English header, Chinese header
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?$")
 MAX_WIDTH = 60
@@ -27,8 +28,7 @@ MAX_WIDTH = 60
 
 def safe_text(value: str) -> str:
     """Control characters dropped; a formula-like start neutralised with a leading quote."""
-    value = _CONTROL.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return neutralise(_CONTROL.sub("", value))
 
 
 def plain(value: Any) -> Any:
@@ -82,13 +82,6 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.split("\n")[0])
 
 
-def _link_formula(url: str, label: str) -> str:
-    def quote(s: str) -> str:
-        return safe_text(s).lstrip("'").replace('"', '""')[:250]
-
-    return f'=HYPERLINK("{quote(url)}","{quote(label)}")'
-
-
 def write_xlsx(rows: Iterable[dict[str, Any]], columns: Sequence[Column], out: BinaryIO,
                *, sample: int = 200) -> None:
     """A write-only workbook (rows stream to disk). Widths come from the first `sample` rows."""
@@ -127,7 +120,9 @@ def write_xlsx(rows: Iterable[dict[str, Any]], columns: Sequence[Column], out: B
         for key in keys:
             value = row.get(key)
             if key == "url" and isinstance(value, str) and value.startswith(("http://", "https://")):
-                cell = WriteOnlyCell(ws, value=_link_formula(value, value))
+                # a real hyperlink, never a HYPERLINK() formula: no cell of ours runs as a formula
+                cell = WriteOnlyCell(ws, value=safe_text(value))
+                cell.hyperlink = value
                 cell.font = link_font
             else:
                 cell = WriteOnlyCell(ws, value=typed(value))

@@ -69,7 +69,8 @@ def test_xlsx_has_typed_dates_a_bold_frozen_header_and_a_filter(crawled, tmp_pat
     assert sheet.cell(1, 1).font.b and sheet.cell(1, 1).value == "企业名称 / Enterprise"
     assert sheet.max_row == 6
     assert isinstance(sheet.cell(2, 6).value, dt.datetime), "列入日期 is a date cell"
-    assert sheet.cell(2, 10).value.startswith("=HYPERLINK(")
+    assert sheet.cell(2, 10).hyperlink.target == sheet.cell(2, 10).value
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"], "no formula cells"
 
 
 def test_json_and_jsonl_agree_and_filters_apply(crawled):
