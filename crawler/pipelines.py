@@ -11,6 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.assemble import assemble
 from crawler.items import DocumentItem
+from crawler.page_source import watched_page_floor
 from storage.blobs import BlobStore
 from storage.changes import iso, utcnow
 from storage.db import open_db
@@ -71,6 +72,8 @@ class StoragePipeline:
             stats.inc_value("regwatch/documents_missing")
         elif item.outcome == "ok":
             doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
+            if item.whole_page:
+                watched_page_floor(doc)
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:

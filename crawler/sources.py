@@ -9,10 +9,15 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from crawler.page_source import PageSourceError, validate_page_source
+
 _SOURCE_KEYS = {
     "name", "name_en", "authority", "platform", "base_url", "hosts", "schedule", "stale_after_hours",
-    "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled",
+    "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled", "unverified",
 }
+PLATFORMS = ("hanweb", "page")
+# Keys a user may override on a shipped source without redefining it (regwatch.toml [sources.<id>]).
+OVERRIDE_KEYS = ("base_url", "enabled", "schedule")
 
 
 class SourceError(ValueError):
@@ -23,6 +28,8 @@ class SourceError(ValueError):
 class Column:
     name: str
     path: str
+    watch: str = "listing"  # page sources: "page" watches this address as a whole
+    body: str = ""  # for watch = "page": the part of the page to watch
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Source:
     search: Mapping[str, Any] = field(default_factory=dict)
     name_en: str = ""
     enabled: bool = True
+    platform: str = "hanweb"
+    unverified: str = ""  # where the selectors came from, until someone confirms them live
 
     @property
     def base_host(self) -> str:
@@ -49,6 +58,10 @@ class Source:
 
     def url(self, path: str) -> str:
         return urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
+
+    def url_from(self, page_url: str, href: str) -> str:
+        """An address relative to a page of this source (paging templates, links)."""
+        return urljoin(page_url, href)
 
     def to_local(self, url: str) -> str:
         """Rewrite a link to any of the source's real hosts (www., wap., http or https) so that
@@ -68,39 +81,90 @@ class Source:
         return urlsplit(url).netloc == self.base_host
 
 
+def _read(name: str, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{name} is not valid TOML: {exc}") from None
+
+
 def _load_builtin() -> dict[str, Any]:
-    text = resources.files("crawler").joinpath("sources.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    """sources.toml, then every sources.d/*.toml (shipped commented out: a definition there
+    counts once a user uncomments it)."""
+    package = resources.files("crawler")
+    data = _read("sources.toml", package.joinpath("sources.toml").read_text("utf-8"))
+    folder = package.joinpath("sources.d")
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".toml"):
+                continue
+            for source_id, raw in _read(f"sources.d/{entry.name}", entry.read_text("utf-8")).items():
+                if source_id in data:
+                    raise SourceError(f"sources.d/{entry.name} redefines source {source_id!r}")
+                data[source_id] = raw
+    return data
+
+
+def is_definition(section: Mapping[str, Any]) -> bool:
+    """A [sources.<id>] section in regwatch.toml that defines a source (it names its platform),
+    as against one that only overrides base_url, enabled or schedule."""
+    return "platform" in section
+
+
+def _build(source_id: str, merged: Mapping[str, Any]) -> Source:
+    unknown = set(merged) - _SOURCE_KEYS
+    if unknown:
+        raise SourceError(f"source [{source_id}]: unknown keys {sorted(unknown)}; "
+                          f"allowed: {', '.join(sorted(_SOURCE_KEYS))}")
+    platform = merged.get("platform", "hanweb")
+    if platform not in PLATFORMS:
+        raise SourceError(f"source [{source_id}]: platform must be one of {', '.join(PLATFORMS)}, not {platform!r}")
+    missing = [k for k in ("name", "authority", "base_url", "schedule") if not merged.get(k)]
+    if missing:
+        raise SourceError(f"source [{source_id}]: missing {', '.join(missing)}")
+    if platform == "page":
+        try:
+            validate_page_source(source_id, merged)
+        except PageSourceError as exc:
+            raise SourceError(str(exc)) from None
+    hosts = tuple(h.lower() for h in merged.get("hosts", [])) or (urlsplit(merged["base_url"]).netloc.lower(),)
+    return Source(
+        id=source_id,
+        name=merged["name"],
+        name_en=merged.get("name_en", ""),
+        authority=merged["authority"],
+        base_url=merged["base_url"].rstrip("/"),
+        hosts=hosts,
+        schedule=merged["schedule"],
+        stale_after_hours=float(merged.get("stale_after_hours", 6)),
+        ignore_patterns=tuple(merged.get("ignore_patterns", [])),
+        unit=merged.get("unit", {}),
+        listing=merged.get("listing", {}),
+        article=merged.get("article", {}),
+        columns=tuple(Column(c["name"], c["path"], c.get("watch", "listing"), c.get("body", ""))
+                      for c in merged.get("columns", [])),
+        search=merged.get("search", {}),
+        enabled=bool(merged.get("enabled", True)),
+        platform=platform,
+        unverified=str(merged.get("unverified", "")),
+    )
 
 
 def load_sources(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Source]:
-    """Sources from sources.toml, with regwatch.toml's [sources.<id>] overrides applied."""
+    """Sources from sources.toml and sources.d/, with regwatch.toml's [sources.<id>] applied:
+    an override of base_url, enabled or schedule, or a whole new definition (one that names
+    its `platform`)."""
     data = _load_builtin()
     overrides = overrides or {}
-    for source_id in overrides:
-        if source_id not in data:
-            raise SourceError(f"unknown source {source_id!r} in [sources]; known: {', '.join(data)}")
+    for source_id, section in overrides.items():
+        if source_id not in data and not is_definition(section):
+            raise SourceError(f"unknown source {source_id!r} in [sources]; known: {', '.join(data)} "
+                              "(a new source names its platform)")
     out: dict[str, Source] = {}
     for source_id, raw in data.items():
-        unknown = set(raw) - _SOURCE_KEYS
-        if unknown:
-            raise SourceError(f"sources.toml [{source_id}]: unknown keys {sorted(unknown)}")
         merged = {**raw, **{k: v for k, v in overrides.get(source_id, {}).items() if v is not None}}
-        out[source_id] = Source(
-            id=source_id,
-            name=merged["name"],
-            name_en=merged.get("name_en", ""),
-            authority=merged["authority"],
-            base_url=merged["base_url"].rstrip("/"),
-            hosts=tuple(h.lower() for h in merged.get("hosts", [])),
-            schedule=merged["schedule"],
-            stale_after_hours=float(merged.get("stale_after_hours", 6)),
-            ignore_patterns=tuple(merged.get("ignore_patterns", [])),
-            unit=merged.get("unit", {}),
-            listing=merged.get("listing", {}),
-            article=merged.get("article", {}),
-            columns=tuple(Column(c["name"], c["path"]) for c in merged.get("columns", [])),
-            search=merged.get("search", {}),
-            enabled=bool(merged.get("enabled", True)),
-        )
+        out[source_id] = _build(source_id, merged)
+    for source_id, section in overrides.items():
+        if source_id not in data:
+            out[source_id] = _build(source_id, section)
     return out

@@ -114,13 +114,29 @@ def load_config(
     for source_id, section in raw_sources.items():
         if not isinstance(section, dict):
             raise ConfigError(f"sources.{source_id} must be a table")
+        if "platform" in section:
+            # A whole source definition (e.g. a `page` source): crawler.sources validates it.
+            sources[source_id] = dict(section)
+            continue
         checked = validate(f"sources.{source_id}", SOURCE_SETTINGS, section)
         sources[source_id] = {k: v for k, v in checked.items() if k in section}
     for key, value in environ.items():
         match = re.fullmatch(r"REGWATCH_([A-Z0-9_]+)_BASE_URL", key)
         if match and value:
             sources.setdefault(match.group(1).lower(), {})["base_url"] = value
+    if any("platform" in section for section in sources.values()):
+        _check_definitions(sources)
     return Config(path=cfg_path, general=general, sources=sources, raw=data)
+
+
+def _check_definitions(sources: dict[str, dict[str, Any]]) -> None:
+    """Source definitions fail at load time, with one line naming the key, not mid-crawl."""
+    from crawler.sources import SourceError, load_sources
+
+    try:
+        load_sources(sources)
+    except SourceError as exc:
+        raise ConfigError(f"[sources]: {exc}") from None
 
 
 STARTER_CONFIG = """\

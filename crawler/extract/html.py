@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
+from crawler.selectors import SelectorSyntaxError, select
 from diff.text import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,12 +162,11 @@ def _parse_document(text: str) -> HtmlElement | None:
 
 
 def _select(root: HtmlElement, selector: str, key: str) -> list[HtmlElement]:
-    from cssselect import SelectorError as CssError
-
+    """CSS, or XPath where the selector says so (crawler.selectors)."""
     try:
-        return root.cssselect(selector)
-    except CssError as exc:
-        raise SelectorError(f"selector {key}={selector!r} does not parse: {exc}") from exc
+        return select(root, selector, key)
+    except SelectorSyntaxError as exc:
+        raise SelectorError(str(exc)) from exc
 
 
 def _check_keys(selectors: Mapping[str, str], allowed: tuple[str, ...], what: str) -> None:

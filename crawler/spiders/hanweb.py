@@ -258,6 +258,7 @@ class HanwebSpider(scrapy.Spider):
             public_url=self.source.public_url(response.url), outcome="ok",
             http_status=response.status, column=ctx.get("column"),
             listed_title=ctx.get("listed_title"), listed_date=ctx.get("listed_date"),
+            whole_page=bool(ctx.get("whole_page")),
         )
         if response.status == 304:
             item.outcome = "not_modified"
@@ -278,10 +279,11 @@ class HanwebSpider(scrapy.Spider):
             return
         header_ct = response.headers.get(b"Content-Type", b"").decode("latin-1")
         charset = re.search(r"charset=([\w-]+)", header_ct)
-        article = extract_article(body, response.url, self.source.article,
+        article = extract_article(body, response.url, ctx.get("selectors") or self.source.article,
                                   encoding=charset.group(1) if charset else None)
         if not article.found.get("body"):
-            self.health.broken(response.url, "article body selector found nothing (template changed?)")
+            part = f"column {ctx['column']}: " if ctx.get("column") else ""
+            self.health.broken(response.url, f"{part}article body selector found nothing (template changed?)")
             self.health.article_failed()
             return
         self.health.article_ok()
