@@ -98,7 +98,9 @@ def _load_builtin() -> dict[str, Any]:
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if not entry.name.endswith(".toml"):
                 continue
-            for source_id, raw in _read(f"sources.d/{entry.name}", entry.read_text("utf-8")).items():
+            parsed = _read(f"sources.d/{entry.name}", entry.read_text("utf-8"))
+            # Blocks are written as [sources.<id>] so that they paste into regwatch.toml unchanged.
+            for source_id, raw in parsed.get("sources", parsed).items():
                 if source_id in data:
                     raise SourceError(f"sources.d/{entry.name} redefines source {source_id!r}")
                 data[source_id] = raw

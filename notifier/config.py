@@ -19,7 +19,8 @@ from storage.routing import CATEGORIES, DEFAULT_ROUTES, RouteFilter
 __all__ = ["ConfigError", "NotifierConfig", "NotifySettings", "expand_env", "load_toml",
            "parse_notifier_config"]
 
-AUTHORITIES = ("MIIT", "SAMR")
+# National regulators, then the authorities of the sources shipped in crawler/sources.d/.
+AUTHORITIES = ("MIIT", "SAMR", "MEE", "GD-GXT", "JX-GXT", "HN-GXT", "GD-AMR", "JX-AMR", "HN-AMR")
 BUILTIN_LOG = "log"
 CONTENT_CATEGORIES = ("whitelist", "criteria", "inspection", "penalty")
 

@@ -138,3 +138,18 @@ def test_broken_listing_selectors_raise_a_health_alert_and_recover(province, rep
     recovered = [json.loads(c["details"])["state"] for c in changes_since(province, middle)
                  if c["kind"] == "source.health"]
     assert recovered == ["ok"]
+
+
+def test_the_shipped_hunan_definition_reads_the_look_alike(replica, tmp_path):
+    """crawler/sources.d's Hunan block, pasted into regwatch.toml and pointed at the replica."""
+    from tests.conftest import Watcher
+    from tests.test_sources_d import SOURCES_D, uncommented
+
+    text = uncommented(SOURCES_D / "provincial_industry.toml")
+    text = text.replace('base_url = "https://gxt.hunan.gov.cn"', f'base_url = "{replica.province}"')
+    watcher = Watcher(replica, tmp_path, text)
+    assert watcher.crawl("hn_gxt").statuses == {"hn_gxt": "ok"}
+    db = watcher.db()
+    titles = {r["title"] for r in db.query("select title from documents where source_id = 'hn_gxt'")}
+    db.close()
+    assert titles == {n.title for n in visible(0)}  # both pages, through the index_1.html template
