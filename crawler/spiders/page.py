@@ -51,6 +51,10 @@ class PageSpider(HanwebSpider):
         return self.source.to_local(next_url) if next_url else None
 
     def parse_listing(self, response: Response, column: Column, page: int, first_url: str) -> Iterator[Request]:
+        if page > 1 and response.status in (404, 410):
+            # A numbered page past the last one: the end of the listing, not a breakage.
+            self.crawler.stats.inc_value("regwatch/listing_past_last_page")
+            return
         if self._blocked_or_failed(response, f"column {column.name}: listing page"):
             self.health.listing_failed()
             return
