@@ -97,7 +97,8 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
         batch=verdict.batch or batch_number(title) or batch_number(text),
         list_kind=verdict.list_kind,
         classification={"evidence": list(verdict.evidence), "explanation": verdict.explanation,
-                        "issuing_body": issuing_body(text, meta)},
+                        "issuing_body": issuing_body(text, meta), "confidence": verdict.confidence,
+                        "needs_review": verdict.needs_review, "runner_up": verdict.runner_up},
         attachments=stored,
     )
     if doc.category == "whitelist" and doc.list_kind == "rename":

@@ -99,7 +99,8 @@ def _details(change: Mapping[str, Any]) -> Mapping[str, Any]:
 def build_alert(change: Mapping[str, Any]) -> Alert:
     zh, en = headline(change)
     alert = Alert(kind=str(change.get("kind")), headline_zh=zh, headline_en=en, payload=change,
-                  needs_review=bool(change.get("suspect")), summary=str(change.get("summary") or ""))
+                  needs_review=bool(change.get("suspect") or change.get("needs_review")),
+                  summary=str(change.get("summary") or ""))
     alert.facts = _common_facts(change)
     _DETAIL_BUILDERS.get(alert.kind, lambda a, d: None)(alert, _details(change))
     alert.links = _links(change)

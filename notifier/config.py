@@ -43,6 +43,8 @@ ROUTE_OPTIONS = {
                    choices=("immediate", "digest")),
     "digest_at": Option("time", "digest time, HH:MM Asia/Shanghai (digest mode only)"),
     "ops": Option("bool", "receive health alerts (source.health, outbox.dead)", default=False),
+    "review": Option("bool", "also receive low-confidence classifications (needs review), even irrelevant ones",
+                     default=False),
 }
 
 
@@ -129,6 +131,7 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         kinds=values["kinds"] or (),
         keywords=values["keywords"] or (),
         ops=values["ops"],
+        review=values["review"],
         mode=values["mode"],
         digest_at=values["digest_at"] or "09:00",
     )
