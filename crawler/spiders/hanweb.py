@@ -28,6 +28,12 @@ ART_ID = re.compile(r"art_([0-9a-f]{32})", re.I)
 _QUERY_PAIR = re.compile(r"""['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]""")
 
 
+def watched_closely(known: dict[str, Any]) -> bool:
+    """Re-checked on every run: the categories that alert, and any verdict that needs review
+    (an edit may settle it)."""
+    return known.get("category") in WATCHED_CLOSELY or bool(known.get("needs_review"))
+
+
 def doc_key_for(url: str) -> tuple[str, str | None]:
     """A document's identity: its art_ id where there is one, else its URL without scheme/host."""
     match = ART_ID.search(url)
@@ -234,7 +240,7 @@ class HanwebSpider(scrapy.Spider):
             local = self.source.to_local(known["url"])
         if known is None or not known.get("complete"):
             return self._article(local, referer, ctx, None), True
-        if known.get("category") not in WATCHED_CLOSELY and not fresh and not self.full:
+        if not watched_closely(known) and not fresh and not self.full:
             return None, False
         return self._article(local, referer, ctx, known), bool(fresh)
 
@@ -355,7 +361,7 @@ class HanwebSpider(scrapy.Spider):
         self._rechecked = True
         assert self.source is not None
         pending = [k for k, v in self.known.items()
-                   if k not in self.seen and v.get("status") == "live" and v.get("category") in WATCHED_CLOSELY]
+                   if k not in self.seen and v.get("status") == "live" and watched_closely(v)]
         engine = self.crawler.engine
         for key in pending:
             known = self.known[key]
