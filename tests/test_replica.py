@@ -704,7 +704,7 @@ def test_admin_counts_log_and_reset(replica):
     replica.set_fault("slow", delay=0.1)
     replica.reset()
     assert replica.stats() == {"site": "miit", "state": 0, "scale": 0, "faults": {},
-                               "requests": {"miit": {}, "samr": {}}, "total_requests": 0}
+                               "requests": {"miit": {}, "samr": {}, "province": {}}, "total_requests": 0}
 
 
 def test_loopback_check():
