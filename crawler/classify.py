@@ -19,6 +19,7 @@ from typing import Any
 from crawler.confidence import ReviewRules, assess_irrelevant, assess_related, assess_specific
 from crawler.textprep import to_simplified
 from diff.text import normalize, segment
+from storage.vocab import RELEVANT_CATEGORIES, Category, Stage
 
 __all__ = [
     "CATEGORIES",
@@ -31,8 +32,9 @@ __all__ = [
     "load_rules",
 ]
 
-CATEGORIES = ("whitelist", "criteria", "inspection", "penalty", "related")
-STAGES = ("公示", "公告", "征求意见", "发布")
+# The categories a rule may declare (irrelevant is what no rule claims), and the stages.
+CATEGORIES = tuple(c.value for c in RELEVANT_CATEGORIES)
+STAGES = Stage.values()
 NO_STAGE = "none"
 DEFAULT_RULES_PATH = Path(__file__).with_name("classify_rules.toml")
 
@@ -48,8 +50,8 @@ class Classification:
     batch: int | None
     evidence: list[str]
     explanation: str
-    list_kind: str | None = None  # proposed | final | revocation | rename, for the white list only
     scores: dict[str, float] = field(default_factory=dict)
+    news: bool = False  # it reads as a report about something, which changes nothing by itself
     confidence: float = 1.0  # 0..1: how far the winner is ahead (crawler.confidence)
     needs_review: bool = False  # too close to call: goes to review routes, even when irrelevant
     runner_up: str | None = None
@@ -436,17 +438,18 @@ def classify(
     if lookalike_score > 0 and not enforcement_hits:
         names = "、".join(h.phrase for h in lookalike_hits)
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("irrelevant", stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
+        return Classification(Category.IRRELEVANT.value, stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
                               f"Irrelevant: the title names {names}, a look-alike list or programme, "
-                              "not the traction-battery recycling white list.", None, scores)
+                              "not the traction-battery recycling white list.", scores)
     if subject_score < rules.subject_min and not enforcement_hits:
         found = "、".join(h.phrase for h in subject_hits) or "nothing"
         stage, _ = _stage(rules, None, body, column, news)
         doubt = assess_irrelevant(subject_score, rules.subject_min, rules.review)
-        return Classification("irrelevant", stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
+        return Classification(Category.IRRELEVANT.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               f"Irrelevant: not about traction-battery recycling (found {found}; subject score "
-                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).{doubt.note}", None, scores,
-                              doubt.confidence, doubt.needs_review, doubt.runner_up)
+                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).{doubt.note}", scores,
+                              confidence=doubt.confidence, needs_review=doubt.needs_review,
+                              runner_up=doubt.runner_up)
     intent = _intent(rules, [title_zone, body], scores)
 
     verdicts: list[tuple[float, int, CategoryRules, list[_Hit]]] = []
@@ -464,7 +467,7 @@ def classify(
         hits = hits + [_Hit(f"-{h.phrase}", -h.weight, h.zone) for h in neg_hits]
         verdicts.append((score, -category.priority, category, hits))
     # `related` is the fallback: it wins only when no specific category reached its threshold.
-    specific = [v for v in verdicts if v[2].name != "related"]
+    specific = [v for v in verdicts if v[2].name != Category.RELATED]
     thresholds = {c.name: c.min_score for c in rules.categories.values()}
     candidates = {k: v for k, v in scores.items() if k in rules.categories}
     if not specific:
@@ -472,45 +475,20 @@ def classify(
         doubt = assess_related(candidates, thresholds, rules.review)
         why = (f"Related: a plan or intent ({'、'.join(h.phrase for h in intent)}), not a publication."
                if intent else "Related: about traction-battery recycling, but no category reached its threshold.")
-        related_hits = [h for v in verdicts if v[2].name == "related" for h in v[3] if h.weight > 0]
+        related_hits = [h for v in verdicts if v[2].name == Category.RELATED for h in v[3] if h.weight > 0]
         evidence = [f"{h.zone}:{h.phrase}" for h in related_hits + subject_hits]
         evidence += [f"intent:{h.phrase}" for h in intent]
-        return Classification("related", stage, None, evidence, why + doubt.note, None, scores,
-                              doubt.confidence, doubt.needs_review, doubt.runner_up)
+        return Classification(Category.RELATED.value, stage, None, evidence, why + doubt.note, scores,
+                              news=bool(news), confidence=doubt.confidence, needs_review=doubt.needs_review,
+                              runner_up=doubt.runner_up)
     score, _, winner, hits = max(specific, key=lambda v: (v[0], v[1]))
     doubt = assess_specific(winner.name, score, candidates, thresholds, rules.review)
     hits = hits + [_Hit(f"enforcement {h.phrase}", 0, h.zone) for h in enforcement_hits]
     stage, stage_hits = _stage(rules, winner, body, column, news)
 
     batch = None
-    list_kind = None
-    extra = ""
-    if winner.name == "whitelist":
+    if winner.name == Category.WHITELIST:
         batch = batch_number(title) or batch_number(text) or batch_number(attachment_text)
-        revocation_score, revocation_hits = _score(rules.revocation, [title_zone, body])
-        scores["revocation"] = revocation_score
-        revokes = revocation_score >= rules.revocation_min and revocation_score > 0
-        if revokes:
-            hits = hits + [h for h in revocation_hits if h.phrase not in {x.phrase for x in hits}]
-        rename_score, rename_hits = _score(rules.rename, [title_zone, body])
-        scores["rename"] = rename_score
-        renames = not revokes and rename_score >= rules.rename_min and rename_score > 0
-        if renames:
-            hits = hits + [h for h in rename_hits if h.phrase not in {x.phrase for x in hits}]
-        if news:
-            list_kind = None  # a report about the list changes nothing by itself
-        elif revokes and stage == "公示":
-            extra = " It proposes revoking listed enterprises; the list changes only with the final 公告."
-        elif revokes:
-            list_kind = "revocation"
-            extra = " It revokes listed enterprises."
-        elif renames and stage != "公示":
-            list_kind = "rename"
-            extra = " It renames listed enterprises."
-        elif stage == "公示":
-            list_kind = "proposed"
-        elif stage == "公告":
-            list_kind = "final"
 
     positive = [h for h in hits if h.weight > 0]
     evidence = [f"{h.zone}:{h.phrase}" for h in hits] + [f"stage:{h.phrase}" for h in stage_hits if h.zone != "news"]
@@ -525,13 +503,13 @@ def classify(
         stage_note = "no stage phrase in the body"
     batch_note = f", batch {batch}" if batch else ""
     explanation = (f"{winner.name.capitalize()} (score {_fmt(score)} ≥ {_fmt(winner.min_score)}) on {top}; "
-                   f"{stage_note}{batch_note}.{extra}{doubt.note}")
-    return Classification(winner.name, stage, batch, evidence, explanation, list_kind, scores,
-                          doubt.confidence, doubt.needs_review, doubt.runner_up)
+                   f"{stage_note}{batch_note}.{doubt.note}")
+    return Classification(winner.name, stage, batch, evidence, explanation, scores, news=bool(news),
+                          confidence=doubt.confidence, needs_review=doubt.needs_review, runner_up=doubt.runner_up)
 
 
 # Categories whose verdict says "this document was published": intent alone never earns them.
-PUBLICATION_CATEGORIES = ("whitelist", "criteria")
+PUBLICATION_CATEGORIES = (Category.WHITELIST, Category.CRITERIA)
 
 
 def _intent(rules: Rules, zones: list[_Zone], scores: dict[str, float]) -> list[_Hit]:

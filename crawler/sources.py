@@ -9,6 +9,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from crawler.extract.article import ARTICLE_SELECTOR_KEYS
+from crawler.extract.listing import LISTING_SELECTOR_KEYS
 from crawler.page_source import PageSourceError, validate_page_source
 
 _SOURCE_KEYS = {
@@ -129,6 +131,12 @@ def _build(source_id: str, merged: Mapping[str, Any]) -> Source:
             validate_page_source(source_id, merged)
         except PageSourceError as exc:
             raise SourceError(str(exc)) from None
+    else:
+        for table, allowed in (("article", ARTICLE_SELECTOR_KEYS), ("listing", LISTING_SELECTOR_KEYS)):
+            wrong = sorted(set(merged.get(table, {})) - set(allowed))
+            if wrong:
+                raise SourceError(f"source [{source_id}.{table}]: unknown selector key(s) {wrong}; "
+                                  f"allowed: {', '.join(allowed)}")
     hosts = tuple(h.lower() for h in merged.get("hosts", [])) or (urlsplit(merged["base_url"]).netloc.lower(),)
     return Source(
         id=source_id,

@@ -13,7 +13,7 @@ import pytest
 
 from crawler.assemble import assemble
 from crawler.classify import classify, load_rules
-from crawler.extract.html import Article
+from crawler.extract.article import Article
 from crawler.items import DocumentItem
 from crawler.sources import load_sources
 from crawler.textprep import strip_pinyin_glosses, to_simplified

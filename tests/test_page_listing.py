@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawler.extract.html import extract_article
+from crawler.extract.article import extract_article
 from crawler.page_listing import iso_date, read_listing
 from crawler.selectors import SelectorSyntaxError, is_xpath, select
 
