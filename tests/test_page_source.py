@@ -155,3 +155,14 @@ def test_the_shipped_hunan_definition_reads_the_look_alike(replica, tmp_path):
     db.close()
     # both pages, through the index_1.html template (titles NFKC-folded as stored)
     assert titles == {unicodedata.normalize("NFKC", n.title) for n in visible(0)}
+
+
+def test_inspect_reads_a_page_source_article_as_the_crawl_does(province, replica):
+    """`regwatch inspect URL` on a provincial notice: the page spider's source, its selectors."""
+    from regwatch.inspect import inspect_target
+
+    replica.set_state(2)
+    reading = inspect_target(f"http://gxt.hunan.gov.cn{APPLY.path}", province.config)
+    assert reading["title"] == unicodedata.normalize("NFKC", APPLY.title)
+    assert reading["published"].startswith("2026-10-09")
+    assert len(reading["attachments"]) == 3

@@ -28,6 +28,10 @@ class PageSpider(HanwebSpider):
     async def start(self) -> AsyncIterator[Any]:
         assert self.source is not None
         home = self.source.url("/")
+        if self.only_url:  # `regwatch inspect URL`: one article, read as the Hanweb spider reads it
+            async for request in super().start():
+                yield request
+            return
         for column in self.source.columns:
             url = self.source.to_local(self.source.url(column.path))
             if column.watch == "page":
