@@ -166,3 +166,11 @@ def test_inspect_reads_a_page_source_article_as_the_crawl_does(province, replica
     assert reading["title"] == unicodedata.normalize("NFKC", APPLY.title)
     assert reading["published"].startswith("2026-10-09")
     assert len(reading["attachments"]) == 3
+
+
+def test_regwatch_sources_lists_a_defined_page_source(province):
+    from regwatch.app import source_rows
+
+    rows = {r["id"]: r for r in source_rows(province.config)}
+    assert rows[SOURCE]["platform"] == "page" and rows[SOURCE]["health"] == "never crawled"
+    assert rows["miit"]["platform"] == "hanweb" and rows["miit"]["unverified"] == ""
