@@ -111,7 +111,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore | None = None,
     tables += [t for a in stored if a.parse_status == "ok" for t in a.tables]
     attachment_text = "\n".join(a.text for a in stored if a.text)
     verdict = classify(title, text, attachment_text=attachment_text, column=item.column, rules=rules)
-    kind = list_kind(verdict, title, text, rules=rules)
+    kind = list_kind(verdict, title, text, rules=rules, authority=source.authority)
     meta = article.meta or {}
     explanation = f"{verdict.explanation} {kind.note}" if kind.note else verdict.explanation
     doc = IncomingDocument(

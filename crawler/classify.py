@@ -453,6 +453,7 @@ def classify(
     intent = _intent(rules, [title_zone, body], scores)
 
     verdicts: list[tuple[float, int, CategoryRules, list[_Hit]]] = []
+    eligible: set[str] = set()  # categories whose required phrases occur: the only possible runners-up
     for category in rules.categories.values():
         positive, hits = _score(category.positive, zones)
         negative, neg_hits = _score(category.negative, zones)
@@ -460,6 +461,7 @@ def classify(
         scores[category.name] = score
         if category.requires_any and not any(z.has(p) for z in (title_zone, body) for p in category.requires_any):
             continue
+        eligible.add(category.name)
         if score < category.min_score:
             continue
         if intent and category.name in PUBLICATION_CATEGORIES:
@@ -469,7 +471,7 @@ def classify(
     # `related` is the fallback: it wins only when no specific category reached its threshold.
     specific = [v for v in verdicts if v[2].name != Category.RELATED]
     thresholds = {c.name: c.min_score for c in rules.categories.values()}
-    candidates = {k: v for k, v in scores.items() if k in rules.categories}
+    candidates = {k: v for k, v in scores.items() if k in eligible}
     if not specific:
         stage, _ = _stage(rules, None, body, column, news)
         doubt = assess_related(candidates, thresholds, rules.review)

@@ -44,7 +44,7 @@ def test_nothing_else_is_taken_for_an_alerting_category(case):
 
 def test_the_corpus_covers_every_group_with_provenance():
     groups = Counter(c["group"] for c in CASES)
-    assert groups["real"] >= 50 and len(CASES) >= 90
+    assert groups["real"] >= 60 and len(CASES) >= 110
     for group in ("short_relay", "traditional", "intent", "local_enforcement"):
         assert groups[group] >= 8, group
     assert all(c["source"] in CORPUS["sources"] for c in CASES)
@@ -120,3 +120,15 @@ def test_a_low_confidence_item_reaches_the_review_route_not_the_others(fresh_db,
     # the same document, sure to be irrelevant, alerts nobody
     doc.doc_key, doc.classification = "/case/2", {"needs_review": False, "confidence": 1.0}
     assert ingest(fresh_db, doc, IngestSettings(routes=routes)).change_ids == []
+
+
+def test_a_provincial_recommendation_is_white_list_news_that_changes_no_list():
+    from crawler.listkind import list_kind
+
+    title = "关于拟推荐新能源汽车废旧动力电池综合利用行业规范条件企业名单的公示"
+    body = "经企业申报、市州工业和信息化部门初审、专家评审，现将拟推荐企业名单予以公示，公示期为5个工作日。"
+    verdict = classify(title, body)
+    assert (verdict.category, verdict.stage) == ("whitelist", "公示")
+    assert list_kind(verdict, title, body, authority="MIIT").kind == "proposed"
+    provincial = list_kind(verdict, title, body, authority="HN-GXT")
+    assert provincial.kind is None and "not the list's publisher" in provincial.note
