@@ -9,20 +9,11 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from crawler.extract.article import ARTICLE_SELECTOR_KEYS
-from crawler.extract.listing import LISTING_SELECTOR_KEYS
 from crawler.page_source import PageSourceError, validate_page_source
-
-_SOURCE_KEYS = {
-    "name", "name_en", "authority", "platform", "base_url", "hosts", "schedule", "stale_after_hours",
-    "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled", "unverified",
-}
-PLATFORMS = ("hanweb", "page")
-# Keys a user may override on a shipped source without redefining it (regwatch.toml [sources.<id>]).
-OVERRIDE_KEYS = ("base_url", "enabled", "schedule")
+from options import SOURCE, SOURCE_ARTICLE, SOURCE_LISTING, ConfigError, check_keys, validate
 
 
-class SourceError(ValueError):
+class SourceError(ConfigError):
     """sources.toml or an override is malformed."""
 
 
@@ -116,47 +107,39 @@ def is_definition(section: Mapping[str, Any]) -> bool:
 
 
 def _build(source_id: str, merged: Mapping[str, Any]) -> Source:
-    unknown = set(merged) - _SOURCE_KEYS
-    if unknown:
-        raise SourceError(f"source [{source_id}]: unknown keys {sorted(unknown)}; "
-                          f"allowed: {', '.join(sorted(_SOURCE_KEYS))}")
-    platform = merged.get("platform", "hanweb")
-    if platform not in PLATFORMS:
-        raise SourceError(f"source [{source_id}]: platform must be one of {', '.join(PLATFORMS)}, not {platform!r}")
-    missing = [k for k in ("name", "authority", "base_url", "schedule") if not merged.get(k)]
-    if missing:
-        raise SourceError(f"source [{source_id}]: missing {', '.join(missing)}")
-    if platform == "page":
+    """One source from its merged definition, checked against options.SOURCE and its platform."""
+    try:
+        values = validate(f"sources.toml [{source_id}]", SOURCE, merged)
+        if values["platform"] == "hanweb":
+            check_keys(f"sources.toml [{source_id}.article]", SOURCE_ARTICLE, values["article"])
+            check_keys(f"sources.toml [{source_id}.listing]", SOURCE_LISTING, values["listing"])
+    except ConfigError as exc:
+        raise SourceError(str(exc)) from None
+    if values["platform"] == "page":
         try:
-            validate_page_source(source_id, merged)
+            validate_page_source(source_id, values)
         except PageSourceError as exc:
             raise SourceError(str(exc)) from None
-    else:
-        for table, allowed in (("article", ARTICLE_SELECTOR_KEYS), ("listing", LISTING_SELECTOR_KEYS)):
-            wrong = sorted(set(merged.get(table, {})) - set(allowed))
-            if wrong:
-                raise SourceError(f"source [{source_id}.{table}]: unknown selector key(s) {wrong}; "
-                                  f"allowed: {', '.join(allowed)}")
-    hosts = tuple(h.lower() for h in merged.get("hosts", [])) or (urlsplit(merged["base_url"]).netloc.lower(),)
+    hosts = tuple(h.lower() for h in values["hosts"]) or (urlsplit(values["base_url"]).netloc.lower(),)
     return Source(
         id=source_id,
-        name=merged["name"],
-        name_en=merged.get("name_en", ""),
-        authority=merged["authority"],
-        base_url=merged["base_url"].rstrip("/"),
+        name=values["name"],
+        name_en=values["name_en"],
+        authority=values["authority"],
+        base_url=values["base_url"].rstrip("/"),
         hosts=hosts,
-        schedule=merged["schedule"],
-        stale_after_hours=float(merged.get("stale_after_hours", 6)),
-        ignore_patterns=tuple(merged.get("ignore_patterns", [])),
-        unit=merged.get("unit", {}),
-        listing=merged.get("listing", {}),
-        article=merged.get("article", {}),
+        schedule=values["schedule"],
+        stale_after_hours=values["stale_after_hours"],
+        ignore_patterns=tuple(values["ignore_patterns"]),
+        unit=values["unit"],
+        listing=values["listing"],
+        article=values["article"],
         columns=tuple(Column(c["name"], c["path"], c.get("watch", "listing"), c.get("body", ""))
-                      for c in merged.get("columns", [])),
-        search=merged.get("search", {}),
-        enabled=bool(merged.get("enabled", True)),
-        platform=platform,
-        unverified=str(merged.get("unverified", "")),
+                      for c in values["columns"]),
+        search=values["search"],
+        enabled=values["enabled"],
+        platform=values["platform"],
+        unverified=values["unverified"],
     )
 
 

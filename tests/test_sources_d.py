@@ -66,12 +66,12 @@ def test_a_block_pastes_into_regwatch_toml(tmp_path):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"listing": {"row": "li", "rows_per_page": 3}}, "unknown key 'rows_per_page'; allowed keys: row, link"),
+    ({"listing": {"row": "li", "rows_per_page": 3}}, "unknown key 'rows_per_page'; allowed keys: date, first_page_number, link"),
     ({"listing": {"row": "xpath://li[", "link": "a"}}, "not valid XPath"),
     ({"listing": {"row": "li:::x"}}, "does not parse as CSS"),
-    ({"columns": [{"name": "x", "path": "/", "watch": "all"}]}, "watch must be one of listing, page"),
+    ({"columns": [{"name": "x", "path": "/", "watch": "all"}]}, "'all' is not one of: listing, page"),
     ({"listing": {"row": "li", "page_url": "index.html"}}, "must contain {n}"),
-    ({"platform": "wordpress"}, "platform must be one of hanweb, page"),
+    ({"platform": "wordpress"}, "'wordpress' is not one of: hanweb, page"),
 ], ids=["unknown-key", "bad-xpath", "bad-css", "bad-watch", "page-url", "platform"])
 def test_a_bad_definition_fails_at_load_naming_the_key(change, message):
     base = dict(shipped_definitions()["hn_gxt"])

@@ -18,8 +18,10 @@ from crawler.page_listing import read_listing
 from crawler.selectors import SelectorSyntaxError
 from crawler.sources import Column
 from crawler.spiders.hanweb import HanwebSpider, doc_key_for
+from options import SOURCE_PAGE_LISTING
 
-DEFAULT_MAX_PAGES = 5
+DEFAULT_MAX_PAGES = SOURCE_PAGE_LISTING["max_pages"].default
+FIRST_PAGE_NUMBER = SOURCE_PAGE_LISTING["first_page_number"].default
 
 
 class PageSpider(HanwebSpider):
@@ -50,7 +52,7 @@ class PageSpider(HanwebSpider):
         assert self.source is not None
         template = self.source.listing.get("page_url")
         if template:
-            start = int(self.source.listing.get("first_page_number", 2))
+            start = int(self.source.listing.get("first_page_number", FIRST_PAGE_NUMBER))
             return self.source.to_local(self.source.url_from(first_url, str(template).format(n=page - 2 + start)))
         return self.source.to_local(next_url) if next_url else None
 
