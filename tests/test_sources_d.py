@@ -66,7 +66,8 @@ def test_a_block_pastes_into_regwatch_toml(tmp_path):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"listing": {"row": "li", "rows_per_page": 3}}, "unknown key 'rows_per_page'; allowed keys: date, first_page_number, link"),
+    ({"listing": {"row": "li", "rows_per_page": 3}},
+     "unknown key 'rows_per_page'; allowed keys: date, first_page_number, link"),
     ({"listing": {"row": "xpath://li[", "link": "a"}}, "not valid XPath"),
     ({"listing": {"row": "li:::x"}}, "does not parse as CSS"),
     ({"columns": [{"name": "x", "path": "/", "watch": "all"}]}, "'all' is not one of: listing, page"),
@@ -78,3 +79,16 @@ def test_a_bad_definition_fails_at_load_naming_the_key(change, message):
     base.update(change)
     with pytest.raises(SourceError, match=message.replace("{", r"\{").replace("}", r"\}").replace("(", r"\(")):
         load_sources({"x": base})
+
+
+def test_scrapy_lists_each_enabled_source_once():
+    """`scrapy list` as Scrapy users run it: one spider per source, no duplicate-name warning."""
+    import subprocess
+    import sys
+
+    root = SOURCES_D.parent.parent
+    done = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["miit", "samr"]
+    assert "several spiders" not in done.stderr

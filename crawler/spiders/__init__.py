@@ -20,5 +20,5 @@ def spider_class(source: Source) -> type[HanwebSpider]:
 
 
 for _source in load_sources().values():
-    _cls = spider_class(_source)
-    globals()[_cls.__name__] = _cls
+    globals()[f"{_source.id.replace('-', '_').capitalize()}Spider"] = spider_class(_source)
+del _source  # a loop variable left holding a class would make Scrapy see that spider twice
