@@ -42,6 +42,7 @@ class Source:
     search: Mapping[str, Any] = field(default_factory=dict)
     name_en: str = ""
     enabled: bool = True
+    crawl_budget_minutes: float | None = None  # None: the [regwatch] default
     platform: str = "hanweb"
     unverified: str = ""  # where the selectors came from, until someone confirms them live
 
@@ -138,6 +139,7 @@ def _build(source_id: str, merged: Mapping[str, Any]) -> Source:
                       for c in values["columns"]),
         search=values["search"],
         enabled=values["enabled"],
+        crawl_budget_minutes=values["crawl_budget_minutes"],
         platform=values["platform"],
         unverified=values["unverified"],
     )
