@@ -55,10 +55,12 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
         state = states.get(source.id) or {}
         last = state.get("last_run") or {}
         rows.append({
-            "id": source.id, "name": source.name, "base_url": source.base_url, "schedule": source.schedule,
+            "id": source.id, "name": source.name, "platform": source.platform, "base_url": source.base_url,
+            "schedule": source.schedule,
             "enabled": source.enabled, "health": state.get("health") or "never crawled",
             "last_run": last.get("finished_at"), "last_status": last.get("status"),
             "message": last.get("message"),
+            "unverified": source.unverified,  # where its selectors came from, until confirmed live
         })
     return rows
 
