@@ -23,10 +23,11 @@ from storage.vocab import GOOD_RUNS, Health
 
 # How a health alert's summary describes each state it can move to (the short names are in vocab).
 STATE_EN = {Health.OK: "healthy again", Health.BLOCKED: "blocked by the site", Health.BROKEN: "broken (site changed?)",
-            Health.STALE: "stale (no good crawl lately)", Health.FAILED: "failed (never read, or unreachable)",
+            Health.STALE: "stale (no good crawl lately)",
+            Health.FAILED: "failed (never read, unreachable, or killed over its time budget)",
             Health.DEGRADED: "degraded (some documents or lists could not be read; nothing was removed)"}
 STATE_ZH = {Health.OK: "已恢复", Health.BLOCKED: "被网站拦截", Health.BROKEN: "解析失效（网站改版？）",
-            Health.STALE: "长时间未成功抓取", Health.FAILED: "无法访问（从未成功抓取）",
+            Health.STALE: "长时间未成功抓取", Health.FAILED: "无法访问（从未成功抓取或抓取超时）",
             Health.DEGRADED: "部分文件或名单无法读取（未据此删除任何内容）"}
 
 
@@ -49,7 +50,8 @@ def _ensure_source(db: Database, source: Any) -> dict[str, Any]:
 def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, status: str, message: str,
                pages: int, items: int, requests: int, http_codes: str, errors: int, stats: str,
                problems: Sequence[str] = (), parts: Mapping[str, Mapping[str, Any]] | None = None,
-               routes: Sequence[RouteFilter] = DEFAULT_ROUTES, now: datetime | None = None) -> int | None:
+               routes: Sequence[RouteFilter] = DEFAULT_ROUTES, now: datetime | None = None,
+               overrun: bool = False) -> int | None:
     """Write the crawl_runs row and each part's state; on a change of the source's or a part's
     state, record one source.health change naming the parts. Returns its id.
 
@@ -80,6 +82,8 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             db["sources"].update(source_id, {"last_good_run_at": iso(now)})
         elif status in (Health.BLOCKED, Health.BROKEN):
             new = status
+        elif overrun:
+            new = Health.FAILED.value  # killed over its time budget
         elif status == Health.FAILED and not row.get("last_good_run_at") and previous != Health.STALE:
             new = Health.FAILED.value  # never read; once stale, it stays stale until a good run
         else:
