@@ -208,6 +208,22 @@ def _criteria_changed(alert: Alert, d: Mapping[str, Any]) -> None:
         alert.clauses.append(Clause(str(clause.get("number") or ""), status, tuple(diff), numbers))
 
 
+def _supplier(alert: Alert, d: Mapping[str, Any]) -> None:
+    """Name the supplier as procurement knows it: internal id, contract, owner."""
+    for label, key in (("供应商 / Supplier", "supplier"), ("英文名称 / English name", "name_en"),
+                       ("供应商编号 / Supplier id", "supplier_id"), ("合同 / Contract", "contract_ref"),
+                       ("负责人 / Owner", "owner_email"), ("名单企业 / Listed enterprise", "enterprise")):
+        if d.get(key):
+            alert.facts.append((label, str(d[key])))
+    _batch_fact(alert, d)
+    if d.get("old_name") and d.get("new_name"):
+        alert.entries_caption = "企业名称变更 / Renamed"
+        alert.entries = [_entry("old", {"enterprise": d["old_name"]}), _entry("new", {"enterprise": d["new_name"]})]
+    if d.get("reason"):
+        alert.notes.append(f"原因 / Reason：{d['reason']}")
+    alert.notes.append("请核对该供应商的合同与资质证明 / Check this supplier's contract and qualification evidence.")
+
+
 def _source_health(alert: Alert, d: Mapping[str, Any]) -> None:
     state, previous = str(d.get("state") or "?"), str(d.get("previous") or "?")
     alert.facts.append(("数据源 / Source", str(d.get("source") or alert.payload.get("source_id") or "?")))
@@ -239,6 +255,8 @@ _DETAIL_BUILDERS = {
     "list.entry_removed": _entry_removed,
     "list.entry_changed": _entry_changed,
     "criteria.changed": _criteria_changed,
+    **{kind: _supplier for kind in ("supplier.proposed", "supplier.listed", "supplier.dropped", "supplier.revoked",
+                                    "supplier.renamed", "supplier.criteria_changed")},
     "source.health": _source_health,
     "outbox.dead": _outbox_dead,
     "test": _test,

@@ -42,6 +42,8 @@ ROUTE_OPTIONS = {
                    choices=("immediate", "digest")),
     "digest_at": Option("time", "digest time, HH:MM Asia/Shanghai (digest mode only)"),
     "ops": Option("bool", "receive health alerts (source.health, outbox.dead)", default=False),
+    "watchlist": Option("bool", "receive supplier.* alerts about watched suppliers", default=False),
+    "owner_channel": Option("str", "an email channel that also sends each supplier alert to the supplier's owner"),
 }
 
 
@@ -117,9 +119,14 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
     if values["mode"] != "digest" and values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
+    owner = values["owner_channel"] or ""
+    if owner and (owner not in channels or channels[owner].kind != "email"):
+        raise ConfigError(f"{where}.owner_channel: {owner!r} is not a defined email channel")
+    if owner and not values["watchlist"]:
+        raise ConfigError(f"{where}.owner_channel: only used with watchlist = true")
     categories = values["categories"]
     if categories is None:
-        categories = () if values["ops"] else CONTENT_CATEGORIES
+        categories = () if values["ops"] or values["watchlist"] else CONTENT_CATEGORIES
     return RouteFilter(
         name=name,
         channels=values["channels"],
@@ -130,6 +137,8 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         ops=values["ops"],
         mode=values["mode"],
         digest_at=values["digest_at"] or "09:00",
+        watchlist=values["watchlist"],
+        owner_channel=owner,
     )
 
 

@@ -128,6 +128,31 @@ def _criteria_changed(change: Mapping[str, Any]) -> Headline:
             f"Criteria changed: {len(clauses)} clause(s) ({gloss})")
 
 
+SUPPLIER_EVENTS = {
+    "proposed": ("拟列入公示名单", "proposed for the white list"),
+    "listed": ("列入公告名单", "listed in a final announcement"),
+    "dropped": ("公示后未列入公告名单", "dropped between proposal and final list"),
+    "revoked": ("被撤销公告资格", "revoked"),
+    "renamed": ("企业名称变更", "renamed on the list"),
+    "criteria_changed": ("所适用的规范条件变更", "its criteria changed"),
+}
+
+
+def _supplier(change: Mapping[str, Any]) -> Headline:
+    d = _details(change)
+    event = str(change.get("kind", "")).removeprefix("supplier.")
+    zh, en = SUPPLIER_EVENTS.get(event, (event, event))
+    who = short(d.get("supplier") or d.get("name_en") or d.get("enterprise"), 30)
+    ids = [(f"编号 {d['supplier_id']}", f"supplier {d['supplier_id']}") if d.get("supplier_id") else None,
+           (f"合同 {d['contract_ref']}", f"contract {d['contract_ref']}") if d.get("contract_ref") else None]
+    refs = [r for r in ids if r]
+    tag_zh = f"（{'，'.join(r[0] for r in refs)}）" if refs else ""
+    tag_en = f" ({', '.join(r[1] for r in refs)})" if refs else ""
+    name_en = str(d.get("name_en") or "")
+    label = name_en if name_en.isascii() and name_en else "on your watchlist"
+    return f"【供应商】{who}{tag_zh}{zh}", f"Supplier {label}{tag_en}: {en}"
+
+
 def _source_health(change: Mapping[str, Any]) -> Headline:
     d = _details(change)
     source, state = str(d.get("source") or change.get("source_id") or "?"), str(d.get("state") or "?")
@@ -158,6 +183,7 @@ HEADLINES: dict[str, Callable[[Mapping[str, Any]], Headline]] = {
     "list.entry_removed": _entry_removed,
     "list.entry_changed": _entry_changed,
     "criteria.changed": _criteria_changed,
+    **{f"supplier.{event}": _supplier for event in SUPPLIER_EVENTS},
     "source.health": _source_health,
     "outbox.dead": _outbox_dead,
     "test": _test,

@@ -100,6 +100,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "kind": "document.flapping", "category": "whitelist", "title": "工作动态（示例）",
         "summary": "页面在已见版本之间切换", "details": {"versions_seen": 3},
     },
+    **{f"supplier.{event}": {
+        "kind": f"supplier.{event}", "category": "whitelist", "stage": "公告", "severity": "critical",
+        "title": "关于撤销部分企业行业规范条件公告资格的公告（示例）", "entity": "示例再生资源有限公司",
+        "summary": f"【供应商】示例再生资源有限公司（SUP-0042，合同 PO-2026-17）{event}",
+        "details": {"event": event, "watch_id": 7, "supplier": "示例再生资源有限公司",
+                    "name_en": "Shili Renewable Resources Co., Ltd.", "supplier_id": "SUP-0042",
+                    "contract_ref": "PO-2026-17", "owner_email": "buyer@example.com",
+                    "enterprise": "示例再生资源有限公司", "batch": 2, "source_change_id": 40,
+                    "source_kind": "list.entry_removed", "reason": "撤销（示例）",
+                    **({"old_name": "示例再生资源有线公司", "new_name": "示例再生资源有限公司"}
+                       if event == "renamed" else {})},
+    } for event in ("proposed", "listed", "dropped", "revoked", "renamed", "criteria_changed")},
     "source.health": {
         "kind": "source.health", "category": None, "authority": None, "document_id": None, "evidence": {},
         "severity": "critical", "summary": "数据源被拦截：HTTP 412",

@@ -64,6 +64,7 @@ class Delivery:
     delivery_id: str
     rendering: Rendering | None = None
     error: str | None = None  # could not even be rendered
+    recipients: tuple[str, ...] = ()  # a supplier alert to its owner
 
     @property
     def row_ids(self) -> list[int]:
@@ -167,7 +168,7 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
             one = made[0]
             deliveries.append(Delivery(route, channel, members, row_delivery_id(members[0]),
                                        one if isinstance(one, Rendering) else None,
-                                       one if isinstance(one, str) else None))
+                                       one if isinstance(one, str) else None, owner_recipients(members[0])))
             continue
         errors = [m for m in made if isinstance(m, str)]
         ident = digest_delivery_id(row_delivery_id(r) for r in members)
@@ -189,7 +190,17 @@ def bundle_key(row: dict[str, Any]) -> tuple[Any, ...]:
         return ("row", row["id"])
     if payload.get("document_id") is None or payload.get("new_version_id") is None:
         return ("row", row["id"])
+    if str(payload.get("kind", "")).startswith("supplier.") or payload.get("deliver_to"):
+        return ("row", row["id"])  # one alert per supplier, each naming its own contract
     return ("doc", payload["document_id"], payload["new_version_id"])
+
+
+def owner_recipients(row: dict[str, Any]) -> tuple[str, ...]:
+    """The owner's address a supplier alert row is addressed to, if any."""
+    try:
+        return tuple(json.loads(row["payload"]).get("deliver_to") or ())
+    except ValueError:
+        return ()
 
 
 def row_delivery_id(row: dict[str, Any]) -> str:
@@ -208,7 +219,7 @@ def send_all(channel: Channel, items: list[Delivery], results: queue.Queue[Outco
             results.put(Outcome(d, "failed", d.error or "nothing to send"))
             continue
         try:
-            detail = channel.deliver(Message(d.delivery_id, d.rendering, d.route))
+            detail = channel.deliver(Message(d.delivery_id, d.rendering, d.route, d.recipients))
         except DeliveryError as exc:
             failure = str(exc)
             results.put(Outcome(d, "failed", failure))

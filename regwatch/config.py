@@ -49,7 +49,16 @@ SOURCE_SETTINGS: dict[str, Option] = {
     "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls."),
 }
 
-TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")
+WATCHLIST_SETTINGS: dict[str, Option] = {
+    "report": Option("str", "How often the supplier verification report is e-mailed.", default="off",
+                     choices=("off", "daily", "weekly")),
+    "report_at": Option("time", "When the report goes out, HH:MM Asia/Shanghai.", default="08:00"),
+    "report_day": Option("str", "Weekday of a weekly report.", default="mon",
+                         choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+    "report_channel": Option("str", "The email channel (a [channels.*] name) the report goes through.", default=""),
+}
+
+TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "watchlist")
 
 
 @dataclass
@@ -60,6 +69,7 @@ class Config:
     general: dict[str, Any]
     sources: dict[str, dict[str, Any]]
     raw: dict[str, Any] = field(default_factory=dict)
+    watchlist: dict[str, Any] = field(default_factory=lambda: validate("watchlist", WATCHLIST_SETTINGS, {}))
 
     @property
     def database(self) -> str:
@@ -120,7 +130,10 @@ def load_config(
         match = re.fullmatch(r"REGWATCH_([A-Z0-9_]+)_BASE_URL", key)
         if match and value:
             sources.setdefault(match.group(1).lower(), {})["base_url"] = value
-    return Config(path=cfg_path, general=general, sources=sources, raw=data)
+    watchlist = validate("watchlist", WATCHLIST_SETTINGS, data.get("watchlist", {}))
+    if watchlist["report"] != "off" and not watchlist["report_channel"]:
+        raise ConfigError("watchlist.report_channel: required when report is daily or weekly")
+    return Config(path=cfg_path, general=general, sources=sources, raw=data, watchlist=watchlist)
 
 
 STARTER_CONFIG = """\

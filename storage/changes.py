@@ -25,6 +25,12 @@ CHANGE_KINDS = (
     "list.entry_removed",
     "list.entry_changed",
     "criteria.changed",
+    "supplier.proposed",
+    "supplier.listed",
+    "supplier.dropped",
+    "supplier.revoked",
+    "supplier.renamed",
+    "supplier.criteria_changed",
     "source.health",
     "outbox.dead",
 )

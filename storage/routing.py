@@ -9,6 +9,7 @@ from typing import Any
 
 CATEGORIES = ("whitelist", "criteria", "inspection", "penalty", "related", "irrelevant")
 HEALTH_KINDS = ("source.health", "outbox.dead")
+SUPPLIER_PREFIX = "supplier."
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,16 @@ class RouteFilter:
     ops: bool = False
     mode: str = "immediate"
     digest_at: str = "09:00"
+    watchlist: bool = False  # receives supplier.* alerts (and only those unless categories are set)
+    owner_channel: str = ""  # an email channel that also sends each supplier alert to its owner
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def matches(self, change: Mapping[str, Any]) -> bool:
         kind = str(change.get("kind", ""))
         if kind in HEALTH_KINDS:
             return self.ops
+        if kind.startswith(SUPPLIER_PREFIX):
+            return self.watchlist
         if self.ops and not self.categories:
             return False
         category = change.get("category") or "irrelevant"
