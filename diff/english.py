@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz
 
 from diff.names import CITIES, PROVINCES, normalize_name, strip_generic_tail
@@ -28,13 +28,13 @@ LEGAL_WORDS = frozenset(
 )
 # English words in company names, and the Chinese words they translate.
 GLOSSARY: dict[str, tuple[str, ...]] = {
-    "new": ("新",), "material": ("材料",), "materials": ("材料",), "mat": ("材料",),
+    "new": ("新",), "material": ("材料", "材"), "materials": ("材料", "材"), "mat": ("材料", "材"),
     "technology": ("科技", "技术"), "technologies": ("科技", "技术"), "tech": ("科技", "技术"),
     "sci": ("科",), "science": ("科学", "科技"), "recycling": ("循环", "回收", "再生"),
     "recycle": ("循环", "回收"), "circular": ("循环",), "resource": ("资源",), "resources": ("资源",),
-    "renewable": ("再生",), "regeneration": ("再生",), "energy": ("能源",), "power": ("电源", "动力"),
+    "renewable": ("再生",), "regeneration": ("再生",), "energy": ("能源", "能"), "power": ("电源", "动力"),
     "environmental": ("环保", "环境"), "environment": ("环境", "环保"), "env": ("环保", "环境"),
-    "protection": ("环保",), "cobalt": ("钴",), "nickel": ("镍",), "lithium": ("锂",),
+    "protection": ("环保",), "cobalt": ("钴业", "钴"), "nickel": ("镍",), "lithium": ("锂",),
     "battery": ("电池",), "batteries": ("电池",), "storage": ("储能",), "comprehensive": ("综合",),
     "utilization": ("利用",), "industry": ("实业", "产业", "工业"), "industrial": ("实业", "工业"),
     "development": ("发展",), "green": ("绿色",), "auto": ("汽车",), "automobile": ("汽车",),
@@ -171,6 +171,17 @@ def is_pinyin(word: str) -> bool:
     return ok[-1]
 
 
+def spells(written: str, chinese: str) -> bool:
+    """Whether `written` is the pinyin of `chinese`, any reading of each character (晟: sheng, cheng)."""
+    readings = pinyin(chinese, style=Style.NORMAL, heteronym=True)
+    ends = {0}
+    for options in readings:
+        ends = {end + len(r) for end in ends for r in options if written.startswith(r, end)}
+        if not ends:
+            return False
+    return len(written) in ends
+
+
 @dataclass(frozen=True)
 class EnglishMatch:
     name: str
@@ -187,24 +198,27 @@ def match_english(query: EnglishQuery, candidate: Candidate) -> EnglishMatch | N
     translated = [zh for w in query.generic for zh in GLOSSARY[w] if zh in candidate.text]
     covered = sum(1 for w in query.generic if any(zh in candidate.text for zh in GLOSSARY[w]))
     generic_share = covered / len(query.generic) if query.generic else 1.0
-    core = candidate.core
-    for zh in translated:  # Cobalt stands for 钴 inside the core 华友钴
-        if zh in core and len(core) > len(zh):
-            core = core.replace(zh, "", 1)
-    syllables = lazy_pinyin(core)
-    spelled = "".join(syllables)
     written = "".join(query.distinctive)
-    if not written or not spelled:
+    cores = [candidate.core]
+    stripped = candidate.core
+    for zh in translated:  # Cobalt stands for 钴 inside the core 华友钴
+        if zh in stripped and len(stripped) > len(zh):
+            stripped = stripped.replace(zh, "", 1)
+    if stripped != candidate.core:
+        cores.append(stripped)
+    if not written or not candidate.core:
         return None
     place_ok = bool(query.places and candidate.places)
     where = "、".join(sorted(candidate.places)) or "—"
     words = " ".join(query.generic)
-    if written == spelled or fuzz.ratio(written, spelled) >= 90:
-        exact = written == spelled
-        certain = exact and place_ok and generic_share == 1.0
-        score = 0.9 + 0.04 * place_ok + 0.04 * generic_share + 0.02 * exact
-        reason = "" if certain else _pinyin_doubt(query, candidate, exact, place_ok, generic_share)
-        return EnglishMatch(candidate.name, round(score, 4), certain, "english: pinyin", reason)
+    for core in cores:
+        exact = spells(written, core)
+        if exact or fuzz.ratio(written, "".join(lazy_pinyin(core))) >= 90:
+            certain = exact and place_ok and generic_share == 1.0
+            score = 0.9 + 0.04 * place_ok + 0.04 * generic_share + 0.02 * exact
+            reason = "" if certain else _pinyin_doubt(query, candidate, exact, place_ok, generic_share)
+            return EnglishMatch(candidate.name, round(score, 4), certain, "english: pinyin", reason)
+    syllables = lazy_pinyin(candidate.core)
     initials = [s[0] for s in syllables if s]
     hits = _initials_in_order(initials, written)
     is_brand = len(query.distinctive) == 1 and not is_pinyin(written)

@@ -19,6 +19,9 @@ from storage.db import immediate
 from storage.routing import RouteFilter
 
 SOURCE_KINDS = ("list.proposed", "list.entry_added", "list.entry_removed", "list.entry_changed", "criteria.changed")
+DECIDED = ("confirmed", "rejected")
+RESOLUTION_FIELDS = ("resolution", "enterprise", "normalized_name", "status", "score", "how", "reason", "candidates",
+                     "checked_at")
 # Resolutions under which a supplier's enterprise is known, so changes to it alert.
 BOUND = ("resolved", "confirmed")
 EVENTS = {
@@ -45,9 +48,12 @@ def add_supplier(db: Database, row: Mapping[str, Any], *, now: datetime | None =
         data["normalized_name"] = normalize_name(data["enterprise"])
     with immediate(db):
         if data.get("supplier_id"):
-            existing = db.execute("select id from watchlist where supplier_id = ?", [data["supplier_id"]]).fetchone()
+            existing = db.execute("select id, resolution from watchlist where supplier_id = ?",
+                                  [data["supplier_id"]]).fetchone()
             if existing:
                 data.pop("added_at")
+                if existing[1] in DECIDED:  # a person's decision outlives a re-import
+                    data = {k: v for k, v in data.items() if k not in RESOLUTION_FIELDS}
                 db["watchlist"].update(existing[0], data)
                 return int(existing[0])
         return int(db["watchlist"].insert(data).last_pk)
