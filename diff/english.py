@@ -156,24 +156,36 @@ def _initials_in_order(initials: list[str], text: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _syllables() -> frozenset[str]:
+def syllable_table() -> frozenset[str]:
     """Every toneless pinyin syllable of the common CJK block."""
     found = set(lazy_pinyin("".join(chr(c) for c in range(0x4E00, 0x9FA6))))
     return frozenset(s for s in found if s.isalpha() and s not in ("m", "n", "ng", "hm", "hng"))
 
 
+@lru_cache(maxsize=65536)
 def is_pinyin(word: str) -> bool:
     """Whether `word` splits into pinyin syllables (huayou → hua you), so it is no brand."""
-    syllables = _syllables()
+    syllables = syllable_table()
     ok = [True] + [False] * len(word)
     for end in range(1, len(word) + 1):
         ok[end] = any(ok[start] and word[start:end] in syllables for start in range(max(0, end - 6), end))
     return ok[-1]
 
 
+@lru_cache(maxsize=65536)
+def _readings(chinese: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(options) for options in pinyin(chinese, style=Style.NORMAL, heteronym=True))
+
+
+@lru_cache(maxsize=65536)
+def syllables_of(chinese: str) -> tuple[str, ...]:
+    """The usual reading of each character, cached: a list of thousands is read once."""
+    return tuple(lazy_pinyin(chinese))
+
+
 def spells(written: str, chinese: str) -> bool:
     """Whether `written` is the pinyin of `chinese`, any reading of each character (晟: sheng, cheng)."""
-    readings = pinyin(chinese, style=Style.NORMAL, heteronym=True)
+    readings = _readings(chinese)
     ends = {0}
     for options in readings:
         ends = {end + len(r) for end in ends for r in options if written.startswith(r, end)}
@@ -213,12 +225,12 @@ def match_english(query: EnglishQuery, candidate: Candidate) -> EnglishMatch | N
     words = " ".join(query.generic)
     for core in cores:
         exact = spells(written, core)
-        if exact or fuzz.ratio(written, "".join(lazy_pinyin(core))) >= 90:
+        if exact or fuzz.ratio(written, "".join(syllables_of(core))) >= 90:
             certain = exact and place_ok and generic_share == 1.0
             score = 0.9 + 0.04 * place_ok + 0.04 * generic_share + 0.02 * exact
             reason = "" if certain else _pinyin_doubt(query, candidate, exact, place_ok, generic_share)
             return EnglishMatch(candidate.name, round(score, 4), certain, "english: pinyin", reason)
-    syllables = lazy_pinyin(candidate.core)
+    syllables = syllables_of(candidate.core)
     initials = [s[0] for s in syllables if s]
     hits = _initials_in_order(initials, written)
     is_brand = len(query.distinctive) == 1 and not is_pinyin(written)

@@ -55,6 +55,11 @@ class Verifier:
         names = list(self.rows_by_name)
         self.index = NameIndex(names)
         self.cores = [(n, name_core(n), name_core(n.split("市", 1)[-1])) for n in names]
+        self.bigrams: dict[str, set[int]] = {}  # two characters of a core → the names whose core has them
+        for i, (_n, c1, c2) in enumerate(self.cores):
+            for core in {c1, c2}:
+                for k in range(len(core) - 1):
+                    self.bigrams.setdefault(core[k:k + 2], set()).add(i)
         self._english: EnglishIndex | None = None
 
     @classmethod
@@ -83,10 +88,11 @@ class Verifier:
         return self._fuzzy(base)
 
     def _fuzzy(self, name: str) -> Found:
-        ranked = {m: (score, how) for m, score, how in self.index.best(name, limit=8, min_score=0.5)}
+        ranked = {m: (score, how) for m, score, how in self.index.best(name, limit=5, min_score=0.5)}
         core = name_core(name)
         if 2 <= len(core) <= AMBIGUOUS_CORE:
-            for full, c1, c2 in self.cores:
+            for i in sorted(self.bigrams.get(core[:2], ())):
+                full, c1, c2 = self.cores[i]
                 if full not in ranked and (core in c1 or core in c2):
                     ranked[full] = (0.9, "short_form")
         if not ranked:

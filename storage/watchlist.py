@@ -39,10 +39,15 @@ def supplier_key(name: str) -> str:
     return normalize_name(split_site_suffix(name)[0])
 
 
+WATCH_COLUMNS = ("name", "name_en", "supplier_id", "contract_ref", "owner_email", "added_at", "resolution",
+                 "enterprise", "normalized_name", "status", "score", "how", "reason", "candidates", "confirmed_by",
+                 "confirmed_at", "checked_at")
+
+
 def add_supplier(db: Database, row: Mapping[str, Any], *, now: datetime | None = None) -> int:
     """Insert one watched supplier (name, name_en, supplier_id, contract_ref, owner_email and its
     resolution fields). A supplier id already watched is updated instead."""
-    data = {k: v for k, v in row.items() if k in {c.name for c in db["watchlist"].columns}}
+    data = {k: v for k, v in row.items() if k in WATCH_COLUMNS}
     data.setdefault("added_at", iso(now or utcnow()))
     if data.get("enterprise"):
         data["normalized_name"] = normalize_name(data["enterprise"])
@@ -54,16 +59,24 @@ def add_supplier(db: Database, row: Mapping[str, Any], *, now: datetime | None =
                 data.pop("added_at")
                 if existing[1] in DECIDED:  # a person's decision outlives a re-import
                     data = {k: v for k, v in data.items() if k not in RESOLUTION_FIELDS}
-                db["watchlist"].update(existing[0], data)
+                _update(db, existing[0], data)
                 return int(existing[0])
-        return int(db["watchlist"].insert(data).last_pk)
+        marks = ", ".join("?" for _ in data)
+        cursor = db.execute(f"insert into watchlist ({', '.join(data)}) values ({marks})", list(data.values()))
+        return int(cursor.lastrowid)
+
+
+def _update(db: Database, watch_id: int, data: Mapping[str, Any]) -> None:
+    if data:
+        sets = ", ".join(f"{k} = ?" for k in data)
+        db.execute(f"update watchlist set {sets} where id = ?", [*data.values(), watch_id])
 
 
 def update_resolution(db: Database, watch_id: int, fields: Mapping[str, Any]) -> None:
     data = dict(fields)
     if "enterprise" in data:
         data["normalized_name"] = normalize_name(data["enterprise"] or "") or None
-    db["watchlist"].update(watch_id, data)
+    _update(db, watch_id, {k: v for k, v in data.items() if k in WATCH_COLUMNS})
 
 
 def confirm(db: Database, watch_id: int, enterprise: str | None, *, by: str, reject: bool = False,
