@@ -14,6 +14,7 @@ from crawler.sources import Source
 from diff.text import normalize
 from storage.blobs import BlobStore
 from storage.model import IncomingDocument, ListEntryIn, StoredAttachment
+from storage.vocab import Category
 
 _NUMERAL = "[一二三四五六七八九十]+"
 _CLAUSE_MARK = re.compile(rf"(^|\n)\s*({_NUMERAL}、|[（(]{_NUMERAL}[)）]|第{_NUMERAL}条)")
@@ -100,13 +101,13 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
                         "issuing_body": issuing_body(text, meta)},
         attachments=stored,
     )
-    if doc.category == "whitelist" and doc.list_kind == "rename":
+    if doc.category == Category.WHITELIST and doc.list_kind == "rename":
         from crawler.extract.renames import rename_pairs
 
         doc.renames = rename_pairs(tables, text + "\n" + attachment_text)
         if not doc.renames:
             problems.append("a name-change announcement whose names could not be read; the list is unchanged")
-    if doc.category == "whitelist" and doc.list_kind in ("proposed", "final", "revocation"):
+    if doc.category == Category.WHITELIST and doc.list_kind in ("proposed", "final", "revocation"):
         doc.deadline = _iso_minutes(comment_deadline(text)) if doc.list_kind == "proposed" else None
         unreadable = [a for a in stored if a.parse_status != "ok"]
         result = entries_from_tables(tables) if tables else None
@@ -118,7 +119,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore,
                 reason = f"{len(unreadable)} attachment(s) unreadable: {unreadable[0].parse_error}"
             doc.list_problem = f"list of batch {doc.batch} not read ({reason}); entries kept as they were"
             problems.append(doc.list_problem)
-    if doc.category == "criteria":
+    if doc.category == Category.CRITERIA:
         candidates = [a.text for a in stored if a.text and _CLAUSE_MARK.search(a.text)]
         doc.criteria_text = max(candidates, key=len) if candidates else (text if _CLAUSE_MARK.search(text) else None)
     return doc, problems

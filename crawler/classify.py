@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from diff.text import normalize, segment
+from storage.vocab import RELEVANT_CATEGORIES, Category, Stage
 
 __all__ = [
     "CATEGORIES",
@@ -29,8 +30,9 @@ __all__ = [
     "load_rules",
 ]
 
-CATEGORIES = ("whitelist", "criteria", "inspection", "penalty", "related")
-STAGES = ("公示", "公告", "征求意见", "发布")
+# The categories a rule may declare (irrelevant is what no rule claims), and the stages.
+CATEGORIES = tuple(c.value for c in RELEVANT_CATEGORIES)
+STAGES = Stage.values()
 NO_STAGE = "none"
 DEFAULT_RULES_PATH = Path(__file__).with_name("classify_rules.toml")
 
@@ -387,13 +389,13 @@ def classify(
     if lookalike_score > 0:
         names = "、".join(h.phrase for h in lookalike_hits)
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("irrelevant", stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
+        return Classification(Category.IRRELEVANT.value, stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
                               f"Irrelevant: the title names {names}, a look-alike list or programme, "
                               "not the traction-battery recycling white list.", None, scores)
     if subject_score < rules.subject_min:
         found = "、".join(h.phrase for h in subject_hits) or "nothing"
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("irrelevant", stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
+        return Classification(Category.IRRELEVANT.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               f"Irrelevant: not about traction-battery recycling (found {found}; subject score "
                               f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).", None, scores)
 
@@ -410,10 +412,10 @@ def classify(
         hits = hits + [_Hit(f"-{h.phrase}", -h.weight, h.zone) for h in neg_hits]
         verdicts.append((score, -category.priority, category, hits))
     # `related` is the fallback: it wins only when no specific category reached its threshold.
-    specific = [v for v in verdicts if v[2].name != "related"]
+    specific = [v for v in verdicts if v[2].name != Category.RELATED]
     if not specific and not verdicts:
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("related", stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
+        return Classification(Category.RELATED.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               "Related: about traction-battery recycling, but no category reached its threshold.",
                               None, scores)
     score, _, winner, hits = max(specific or verdicts, key=lambda v: (v[0], v[1]))
@@ -422,7 +424,7 @@ def classify(
     batch = None
     list_kind = None
     extra = ""
-    if winner.name == "whitelist":
+    if winner.name == Category.WHITELIST:
         batch = batch_number(title) or batch_number(text) or batch_number(attachment_text)
         revocation_score, revocation_hits = _score(rules.revocation, [title_zone, body])
         scores["revocation"] = revocation_score
@@ -436,17 +438,17 @@ def classify(
             hits = hits + [h for h in rename_hits if h.phrase not in {x.phrase for x in hits}]
         if news:
             list_kind = None  # a report about the list changes nothing by itself
-        elif revokes and stage == "公示":
+        elif revokes and stage == Stage.PROPOSED:
             extra = " It proposes revoking listed enterprises; the list changes only with the final 公告."
         elif revokes:
             list_kind = "revocation"
             extra = " It revokes listed enterprises."
-        elif renames and stage != "公示":
+        elif renames and stage != Stage.PROPOSED:
             list_kind = "rename"
             extra = " It renames listed enterprises."
-        elif stage == "公示":
+        elif stage == Stage.PROPOSED:
             list_kind = "proposed"
-        elif stage == "公告":
+        elif stage == Stage.FINAL:
             list_kind = "final"
 
     positive = [h for h in hits if h.weight > 0]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.vocab import Category
+
 
 @dataclass
 class StoredAttachment:
@@ -55,7 +57,7 @@ class IncomingDocument:
     pubdate_meta: str | None = None
     maketime_meta: str | None = None
     signed_date: str | None = None
-    category: str = "irrelevant"
+    category: str = Category.IRRELEVANT.value
     stage: str = "none"
     batch: int | None = None
     list_kind: str | None = None  # proposed | final | revocation

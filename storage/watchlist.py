@@ -125,10 +125,17 @@ def _touched(suppliers: list[dict[str, Any]], name: str, *, adopt: bool) -> list
     return hits
 
 
+def _plain(details: Any) -> dict[str, Any]:
+    """Details as a dict, whether the emitter passed a dict or the kind's Details."""
+    if details is None:
+        return {}
+    return dict(details) if isinstance(details, Mapping) else details.to_dict()
+
+
 def _events(db: Database, change: Mapping[str, Any], suppliers: list[dict[str, Any]]
             ) -> list[tuple[dict[str, Any], str, dict[str, Any]]]:
     """(supplier, event, facts) for each watched supplier the change touches."""
-    kind, d = change["kind"], change.get("details") or {}
+    kind, d = change["kind"], _plain(change.get("details"))
     out: list[tuple[dict[str, Any], str, dict[str, Any]]] = []
     if kind == "list.proposed":
         for entry in d.get("entries") or []:
@@ -189,8 +196,8 @@ def supplier_events(db: Database, change: Mapping[str, Any], source_change_id: i
             "supplier_id": supplier["supplier_id"], "contract_ref": supplier["contract_ref"],
             "owner_email": supplier["owner_email"], "enterprise": enterprise,
             "source_change_id": source_change_id, "source_kind": change["kind"],
-            "batch": (change.get("details") or {}).get("batch"),
-            "reason": (change.get("details") or {}).get("reason"), **facts,
+            "batch": _plain(change.get("details")).get("batch"),
+            "reason": _plain(change.get("details")).get("reason"), **facts,
         }
         payload = {k: v for k, v in change.items() if k not in ("id", "kind", "summary", "details", "entity",
                                                                  "severity", "suspect", "detected_at")}

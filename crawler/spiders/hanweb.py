@@ -20,10 +20,11 @@ from crawler.challenge import detect_challenge
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from storage.vocab import CONTENT_CATEGORIES
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
-WATCHED_CLOSELY = ("whitelist", "criteria", "inspection", "penalty")
+WATCHED_CLOSELY = CONTENT_CATEGORIES
 ART_ID = re.compile(r"art_([0-9a-f]{32})", re.I)
 _QUERY_PAIR = re.compile(r"""['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]""")
 

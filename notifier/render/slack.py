@@ -7,9 +7,11 @@ string from the web is escaped to entities before it enters a block.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from notifier.alert import Alert, Segment
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import MARKS, compact, safe_url
 
 MAX_BLOCKS = 50
@@ -37,7 +39,7 @@ def slack_link(label: str, url: str) -> str:
     return f"<{esc(href).replace('|', '%7C')}|{esc(label).replace('|', '｜')}>"
 
 
-def slack_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+def slack_diff(segments: Sequence[DiffOp]) -> str:
     """~struck~ for removed words, *bold* for added ones, spaced so CJK text keeps the marks."""
     parts = []
     for seg in compact(segments):
