@@ -159,14 +159,14 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
     deliveries: list[Delivery] = []
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        if row["route"] in digests:
+        if row["route"] in digests and not owner_recipients(row):  # an owner's copy never waits for a digest
             groups.setdefault((row["route"], row["channel"]), []).append(row)
         else:
             groups.setdefault((row["route"], row["channel"], *bundle_key(row)), []).append(row)
     for (route, channel, *_), members in groups.items():
         members.sort(key=lambda r: r["id"])
         made = [rendering_for(r) for r in members]
-        if len(members) == 1 and route not in digests:
+        if len(members) == 1 and (route not in digests or owner_recipients(members[0])):
             one = made[0]
             deliveries.append(Delivery(route, channel, members, row_delivery_id(members[0]),
                                        one if isinstance(one, Rendering) else None,
