@@ -10,9 +10,13 @@ import logging
 import socket
 import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from regwatch.config import Config
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 log = logging.getLogger("regwatch.scheduler")
 SHANGHAI = "Asia/Shanghai"
@@ -82,7 +86,7 @@ def check_staleness(config: Config) -> None:
         db.close()
 
 
-def report_trigger(config: Config):  # -> CronTrigger | None
+def report_trigger(config: Config) -> CronTrigger | None:
     """When the supplier verification report is due (Asia/Shanghai), or None when it is off."""
     from apscheduler.triggers.cron import CronTrigger
 
