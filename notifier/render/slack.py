@@ -103,8 +103,8 @@ def alert_blocks(alert: Alert) -> list[Block]:
         blocks.append({"type": "section", "fields": fields[start:start + MAX_FIELDS]})
     if alert.entries:
         lines = [f"*{esc(alert.entries_caption)}*"]
-        lines += [" · ".join(x for x in (f"`{MARKS.get(r.mark, r.mark)}`" if r.mark else "", esc(r.enterprise),
-                                           esc(r.province), esc(r.type)) if x) for r in alert.entries]
+        lines += [" · ".join(x for x in (f"`{MARKS.get(mark, mark)}`" if mark else "", esc(r.enterprise),
+                                           esc(r.province or ""), esc(r.type)) if x) for mark, r in alert.entries]
         blocks += sections("\n".join(lines))
     if alert.text_diff:
         blocks += sections("*正文变更 / Text changes*\n" + slack_diff(alert.text_diff))
