@@ -37,7 +37,7 @@ class SupplierDetails(Details):
     source_kind: str | None = None
 
 
-def _sample(event: str) -> dict[str, Any]:
+def _sample(event: str, event_zh: str) -> dict[str, Any]:
     """All sample names are synthetic (示例)."""
     details: dict[str, Any] = {
         "event": event, "watch_id": 7, "supplier": "示例再生资源有限公司",
@@ -49,7 +49,8 @@ def _sample(event: str) -> dict[str, Any]:
         details.update(old_name="示例再生资源有线公司", new_name="示例再生资源有限公司")
     return {"category": "whitelist", "stage": "公告", "url": _REVOCATION_URL, "entity": "示例再生资源有限公司",
             "title": "关于撤销部分企业行业规范条件公告资格的公告（示例）",
-            "summary": f"【供应商】示例再生资源有限公司（编号 SUP-0042，合同 PO-2026-17）{event}", "details": details}
+            "summary": f"【供应商】示例再生资源有限公司（编号 SUP-0042，合同 PO-2026-17）{event_zh}",
+            "details": details}
 
 
 class SupplierKind(ChangeKind):
@@ -96,40 +97,40 @@ class SupplierProposed(SupplierKind):
     kind = "supplier.proposed"
     zh, en = "供应商拟列入名单", "supplier proposed"
     event_zh, event_en = "拟列入公示名单", "proposed for the white list"
-    sample = _sample("proposed")
+    sample = _sample("proposed", "拟列入公示名单")
 
 
 class SupplierListed(SupplierKind):
     kind = "supplier.listed"
     zh, en = "供应商列入名单", "supplier listed"
     event_zh, event_en = "列入公告名单", "listed in a final announcement"
-    sample = _sample("listed")
+    sample = _sample("listed", "列入公告名单")
 
 
 class SupplierDropped(SupplierKind):
     kind = "supplier.dropped"
     zh, en = "供应商公示后未列入", "supplier dropped"
     event_zh, event_en = "公示后未列入公告名单", "dropped between proposal and final list"
-    sample = _sample("dropped")
+    sample = _sample("dropped", "公示后未列入公告名单")
 
 
 class SupplierRevoked(SupplierKind):
     kind = "supplier.revoked"
     zh, en = "供应商被撤销资格", "supplier revoked"
     event_zh, event_en = "被撤销公告资格", "revoked"
-    sample = _sample("revoked")
+    sample = _sample("revoked", "被撤销公告资格")
 
 
 class SupplierRenamed(SupplierKind):
     kind = "supplier.renamed"
     zh, en = "供应商名称变更", "supplier renamed"
     event_zh, event_en = "企业名称变更", "renamed on the list"
-    sample = _sample("renamed")
+    sample = _sample("renamed", "企业名称变更")
 
 
 class SupplierCriteriaChanged(SupplierKind):
     kind = "supplier.criteria_changed"
     zh, en = "供应商适用的规范条件变更", "supplier's criteria changed"
     event_zh, event_en = "所适用的规范条件变更", "its criteria changed"
-    sample = {**_sample("criteria_changed"), "category": "criteria",
+    sample = {**_sample("criteria_changed", "所适用的规范条件变更"), "category": "criteria",
               "title": "新能源汽车废旧动力电池综合利用行业规范条件（2026年修订征求意见稿）（示例）"}
