@@ -1,5 +1,6 @@
 """An evidence pack per supplier, for a compliance file: a printable page (HTML, and PDF through
-reportlab, which is pure Python and ships CID fonts for Chinese), the stored blobs it cites,
+reportlab — pure Python, with built-in CID fonts for Chinese — when the `pdf` extra is installed;
+otherwise a note says so), the stored blobs it cites,
 copied and re-hashed, and a manifest. Someone who opens it a year later can check every hash
 with `sha256sum` alone.
 """
@@ -11,6 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from diff.names import normalize_name, split_site_suffix
 from storage.blobs import BlobStore
 from storage.errors import StorageError
 
+PDF_MISSING = ("No PDF: reportlab is not installed (pip install 'regwatch[pdf]'). "
+               "Print evidence.html instead; it holds the same facts.\n")
 MEDIA_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "xls": ".xls", "doc": ".doc", "html": ".html"}
 
 
@@ -120,7 +124,10 @@ def write_evidence(db: Database, blobs: BlobStore, result: dict[str, Any], direc
     (folder / "SHA256SUMS").write_text("".join(f"{b['sha256']}  {b['file']}\n" for e in exhibits for b in e.blobs
                                                if b.get("file")), "utf-8")
     (folder / "evidence.html").write_text(evidence_html(result, exhibits), "utf-8")
-    write_pdf(result, exhibits, folder / "evidence.pdf")
+    if find_spec("reportlab") is not None:
+        write_pdf(result, exhibits, folder / "evidence.pdf")
+    else:
+        (folder / "evidence.pdf.txt").write_text(PDF_MISSING, "utf-8")
     return folder
 
 

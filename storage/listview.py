@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
 from sqlite_utils import Database
-
-from diff.names import edit_distance
 
 # A 公示 name and a 公告 name of the same batch this close are one enterprise, corrected.
 CORRECTION_DISTANCE = 2
@@ -89,5 +88,6 @@ def _successor(row: dict[str, Any], finals: list[dict[str, Any]]) -> dict[str, A
                  and f["province"] == row["province"]]
         return fresh[0] if len(fresh) == 1 else None
     close = [f for f in finals if f["province"] == row["province"]
-             and edit_distance(f["enterprise"], row["enterprise"], CORRECTION_DISTANCE + 1) <= CORRECTION_DISTANCE]
+             and Levenshtein.distance(f["normalized_name"], row["normalized_name"],
+                                      score_cutoff=CORRECTION_DISTANCE + 1) <= CORRECTION_DISTANCE]
     return close[0] if len(close) == 1 else None

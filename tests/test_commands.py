@@ -144,6 +144,7 @@ def test_verify_output_keeps_every_field(crawled, fmt, tmp_path):
         assert "revoked" in table and revocation[:40] in table
 
 
+@pytest.mark.integration  # crawls the replica
 def test_verify_a_proposed_enterprise(replica, tmp_path):
     from tests.conftest import Watcher
 

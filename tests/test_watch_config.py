@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from notifier.config import parse_notifier_config
 from notifier.errors import ConfigError
-from regwatch.config import WATCHLIST_SETTINGS, load_config
+from notifier.routes import parse_notifier_config
+from options import WATCHLIST
+from regwatch.config import load_config
 from regwatch.scheduler import report_trigger
 from storage.routing import RouteFilter
 
@@ -17,7 +18,7 @@ MAIL = {"kind": "email", "host": "127.0.0.1", "security": "none", "from": "r@exa
 
 
 def test_every_watchlist_key_is_documented():
-    assert not [k for k in WATCHLIST_SETTINGS if f"{k} = " not in README]
+    assert not [k for k in WATCHLIST if f"{k} = " not in README]
 
 
 def test_watchlist_routes_get_supplier_alerts_and_nothing_else():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from notifier.config import parse_notifier_config
+from notifier.routes import parse_notifier_config
 from notifier.worker import deliver_due
-from regwatch.sinks import SmtpSink
+from replica.sinks import SmtpSink
 from storage.kinds import sample
 from storage.watchlist import record_supplier_change
 

@@ -19,10 +19,10 @@ import pytest
 from notifier.worker import deliver_due
 from regwatch.evidence import write_evidence
 from regwatch.report import send_report
-from regwatch.sinks import SmtpSink
 from regwatch.supplierfile import SupplierRow
 from regwatch.verify import verify_names
 from regwatch.watchlist import add_suppliers
+from replica.sinks import SmtpSink
 from replica.timeline import BATCH6_CORRECTION, BATCH6_DROPPED, REVOCATIONS
 from storage.blobs import BlobStore
 

@@ -22,6 +22,7 @@ from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from options import default
 from storage.vocab import CONTENT_CATEGORIES
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
@@ -63,7 +64,7 @@ class HanwebSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.health = CrawlHealth()
         self.full = False
-        self.max_pages = 50
+        self.max_pages: int = default("max_pages")
         self.only_url = ""
         self._rechecked = False
 
@@ -75,7 +76,7 @@ class HanwebSpider(scrapy.Spider):
         spider.source = load_sources(overrides)[spider.name]
         full = kwargs.get("full", settings.getbool("REGWATCH_FULL"))
         spider.full = str(full).lower() in ("1", "true", "yes")
-        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", 50)
+        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", default("max_pages"))
         spider.only_url = settings.get("REGWATCH_ONLY_URL") or ""
         spider.known = _load_known(settings.get("REGWATCH_DB"), spider.name)
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
