@@ -114,7 +114,10 @@ class EnglishQuery:
 
 def parse_english(name: str) -> EnglishQuery:
     words = _WORD.findall(unicodedata.normalize("NFKC", name).lower())
-    places, place_words, generic, rest = [], [], [], []
+    places: list[str] = []
+    place_words: list[str] = []
+    generic: list[str] = []
+    rest: list[str] = []
     table = place_pinyin()
     n = 0
     while n < len(words):
@@ -278,7 +281,7 @@ class EnglishIndex:
             pool = [c for p in dict.fromkeys(query.places) for c in self.by_place.get(p, [])] + self.placeless
         else:
             pool = self.candidates
-        found = {}
+        found: dict[str, EnglishMatch] = {}
         for c in pool:
             m = match_english(query, c)
             if m is not None and (c.name not in found or found[c.name].score < m.score):

@@ -68,9 +68,9 @@ def _exhibit(db: Database, role: str, document_id: int | None, version_id: int |
              cited: str | None) -> Exhibit | None:
     if not document_id:
         return None
-    doc = db["documents"].get(document_id)
+    doc = db.table("documents").get(document_id)
     version_id = version_id or doc["current_version_id"]
-    version = db["versions"].get(version_id) if version_id else {}
+    version = db.table("versions").get(version_id) if version_id else {}
     blobs = [{"what": "raw page", "sha256": version.get("raw_sha256"), "name": "page.html"}]
     for att in db.query("select file_name, sha256, kind from attachments where version_id = ?", [version_id]):
         blobs.append({"what": "attachment", "sha256": att["sha256"], "name": att["file_name"], "kind": att["kind"]})
@@ -86,7 +86,7 @@ def exhibits_for(db: Database, result: dict[str, Any]) -> list[Exhibit]:
     entry_id = result.get("entry_id")
     if not entry_id:
         return []
-    entry = db["list_entries"].get(entry_id)
+    entry = db.table("list_entries").get(entry_id)
     found = [_exhibit(db, "listing", entry["document_id"], entry["version_id"], entry["enterprise"],
                       entry["evidence_sha256"])]
     if entry["ended_by_document_id"]:

@@ -138,18 +138,18 @@ def send_report(config: Config, *, period: str | None = None) -> str:
     try:
         report = build_report(db, period=period or config.watchlist["report"])
         with immediate(db):
-            report_id = db["watch_reports"].insert({
+            report_id = db.table("watch_reports").insert({
                 "sent_at": iso(utcnow()), "period": report.period, "suppliers": len(report.rows),
                 "counts": json.dumps(report.counts), "changes": len(report.changes),
-                "last_change_id": report.last_change_id, "status": "pending"}).last_pk
+                "last_change_id": report.last_change_id, "status": "pending"}).last_pk or 0
         message = Message(f"rw-report-{report_id}", _Rendered(report.subject, report.text, report.html),  # type: ignore[arg-type]
                           attachments=(("supplier-verification.xlsx", XLSX_TYPE, report.xlsx),))
         try:
             outcome = channel.deliver(message)
         except Exception as exc:
-            db["watch_reports"].update(report_id, {"status": "failed", "error": str(exc)[:500]})
+            db.table("watch_reports").update(report_id, {"status": "failed", "error": str(exc)[:500]})
             raise
-        db["watch_reports"].update(report_id, {"status": "sent"})
+        db.table("watch_reports").update(report_id, {"status": "sent"})
         return f"report {report_id} sent: {outcome}"
     finally:
         db.close()

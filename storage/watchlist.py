@@ -63,7 +63,7 @@ def add_supplier(db: Database, row: Mapping[str, Any], *, now: datetime | None =
                 return int(existing[0])
         marks = ", ".join("?" for _ in data)
         cursor = db.execute(f"insert into watchlist ({', '.join(data)}) values ({marks})", list(data.values()))
-        return int(cursor.lastrowid)
+        return int(cursor.lastrowid or 0)
 
 
 def _update(db: Database, watch_id: int, data: Mapping[str, Any]) -> None:
@@ -99,7 +99,7 @@ def get_supplier(db: Database, watch_id: int) -> dict[str, Any]:
     row = db.execute("select id from watchlist where id = ?", [watch_id]).fetchone()
     if row is None:
         raise ValueError(f"no watched supplier with id {watch_id}")
-    return dict(db["watchlist"].get(watch_id))
+    return dict(db.table("watchlist").get(watch_id))
 
 
 def remove_suppliers(db: Database, ids: Iterable[int]) -> int:
@@ -217,7 +217,7 @@ def record_supplier_change(db: Database, payload: Mapping[str, Any], routes: lis
         owner_route = next((r for r in routes if r.owner_channel), None)
         if owner_email and owner_route is not None:
             stored = change_payload(change_id, {**payload, "detected_at": iso(now)})
-            db["outbox"].insert({
+            db.table("outbox").insert({
                 "change_id": change_id, "route": owner_route.name, "channel": owner_route.owner_channel,
                 "dedupe_key": f"change-{change_id}/{owner_route.name}/{owner_route.owner_channel}/owner",
                 "payload": json.dumps({**stored, "deliver_to": [owner_email]}, ensure_ascii=False, default=str),
