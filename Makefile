@@ -3,12 +3,13 @@
 # make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
 # make demo      — the whole cycle offline against the replica, with local mail and chat sinks
 # make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make fuzz      — the long fuzz campaign over every reader of hostile input (CI runs a short one)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint typecheck bench demo clean
+.PHONY: install run test test-fast lint typecheck bench demo fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ test-fast: lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+fuzz: $(STAMP)
+	REGWATCH_FUZZ=campaign $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

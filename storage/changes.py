@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import immediate
-from storage.kinds import Details, UnknownKind, kind_of
+from storage.kinds import ChangeKind, Details, UnknownKind, kind_of
 from storage.routing import DEFAULT_ROUTES, RouteFilter, routes_for
 
 
@@ -51,6 +51,17 @@ def change_payload(change_id: int, change: Mapping[str, Any]) -> dict[str, Any]:
     payload = dict(change)
     payload["id"] = change_id
     return payload
+
+
+def bundle_of(change: Mapping[str, Any]) -> str | None:
+    """The changes that one version of one document made together share a bundle: they are
+    claimed and delivered together, under an id derived from that version."""
+    if change.get("document_id") is None or change.get("new_version_id") is None:
+        return None
+    declared = ChangeKind.registry.get(str(change.get("kind")))
+    if declared is not None and declared.for_watchlist:
+        return None  # one alert per supplier, each naming its own contract and owner
+    return f"doc-{change['document_id']}-v{change['new_version_id']}"
 
 
 def record_change(
@@ -100,6 +111,7 @@ def record_change(
                         "attempts": 0,
                         "created_at": iso(now),
                         "next_attempt_at": iso(due),
+                        "bundle": bundle_of(change),
                     }
                 )
     return int(change_id)

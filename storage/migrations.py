@@ -196,8 +196,17 @@ def m0001_initial(db: Database) -> None:
     )
 
 
-@migrations(name="0002_supplier_watchlist")
-def m0002_supplier_watchlist(db: Database) -> None:
+@migrations(name="0002_withdrawal_evidence_and_bundles")
+def m0002_withdrawal_evidence_and_bundles(db: Database) -> None:
+    """When a document was withdrawn (re-checks continue for a while, so it can be restored),
+    and which bundle an outbox row belongs to (claimed together or not at all)."""
+    db["documents"].add_column("withdrawn_at", str)
+    db["outbox"].add_column("bundle", str)
+    db["outbox"].create_index(["bundle"])
+
+
+@migrations(name="0003_supplier_watchlist")
+def m0003_supplier_watchlist(db: Database) -> None:
     """The supplier watchlist, each supplier's resolution to a listed enterprise (with who
     confirmed a probable match, and when), and the verification reports sent."""
     db["watchlist"].create(
