@@ -127,6 +127,7 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         kinds=values["kinds"] or (),
         keywords=values["keywords"] or (),
         ops=values["ops"],
+        review=values["review"],
         mode=values["mode"],
         watchlist=values["watchlist"],
         owner_channel=owner,
