@@ -17,6 +17,7 @@ Prints a table with targets and writes the section "crawl" of bench/results.json
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -183,6 +184,9 @@ def main() -> int:
     parser.add_argument("--skip", action="append", default=[], choices=["scaled", "small", "polite"])
     parser.add_argument("--label", default="crawl", help="section name in bench/results.json")
     args = parser.parse_args()
+    # A user's Python caches bytecode; a sandbox that turns caching off would charge every crawl
+    # (and every urlwatch run) for compiling its imports again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     use_urlwatch = urlwatch_bin() is not None
     if not use_urlwatch:
         print("  urlwatch is not installed (pip install -e '.[bench]'); its figures are skipped")

@@ -16,9 +16,14 @@ USER_AGENT = f"Mozilla/5.0 (compatible; regwatch/{__version__})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = 2.0
-RANDOMIZE_DOWNLOAD_DELAY = True
-AUTOTHROTTLE_ENABLED = False
+DOWNLOAD_DELAY = 2.0                # the mean gap between two requests to one host, and AutoThrottle's floor
+RANDOMIZE_DOWNLOAD_DELAY = True     # ±50%, drawn once per request by crawler.politeness (Scrapy re-draws
+DOWNLOADER = "crawler.politeness.PoliteDownloader"  # on every look at the queue: 2.38 s real for 2.0 s)
+# Slow down when the site slows down (delay ≈ latency ÷ target concurrency), never below the delay.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.0       # start at the floor (DOWNLOAD_DELAY), not above it
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # --- Robustness -------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -35,11 +40,15 @@ COOKIES_ENABLED = True
 
 # --- Off: nothing listens -----------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- Reactor and engine -------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Scrapy re-reads and re-parses a callback's source on every response to warn about
+# `return value` in generators: 11% of a crawl's wall clock. Our callbacks return nothing.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # --- regwatch components -----------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {

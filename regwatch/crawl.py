@@ -50,7 +50,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "ROBOTSTXT_OBEY": general["obey_robots"],
     }
     if not polite:
-        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False})
+        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False})
     return settings
 
 
