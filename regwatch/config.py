@@ -46,7 +46,7 @@ GENERAL_SETTINGS: dict[str, Option] = {
 SOURCE_SETTINGS: dict[str, Option] = {
     "base_url": Option("url", "Where the source is fetched from (a proxy or the replica)."),
     "enabled": Option("bool", "Whether the source is crawled."),
-    "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls."),
+    "schedule": Option("str", "Cron expression (Asia/Shanghai), or `every 10s` / `every 5m` / `every 2h`."),
 }
 
 TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")

@@ -85,13 +85,35 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
     if quiet:
         settings["LOG_LEVEL"] = "WARNING"
     settings.update(extra or {})
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.run", json.dumps(settings), *ids],
-        capture_output=True, text=True, timeout=timeout,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
     )
+    _running.add(proc)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    finally:
+        _running.discard(proc)
     statuses: dict[str, str] = {}
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         if line.startswith('{"statuses"'):
             statuses = json.loads(line)["statuses"]
-    return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=proc.stderr)
+    return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=stderr)
+
+
+_running: set[subprocess.Popen[str]] = set()
+
+
+def stop_running_crawls() -> int:
+    """Ask every crawl child of this process to stop (SIGTERM: Scrapy closes its spiders, so
+    each run is stored and recorded before the child exits). Returns how many were asked."""
+    children = list(_running)
+    for proc in children:
+        if proc.poll() is None:
+            proc.terminate()
+    return len(children)
