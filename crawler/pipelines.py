@@ -1,5 +1,6 @@
-"""The storage pipeline: every fetched document goes into SQLite in its own transaction, and
-each crawl leaves a crawl_runs row and, when the source's health changes, a health alert."""
+"""The storage pipeline: fetched documents go into SQLite in batches (storage.batch: one
+transaction per batch, one savepoint per document), and each crawl leaves a crawl_runs row and,
+when the source's health changes, a health alert."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.assemble import assemble
 from crawler.items import DocumentItem
+from storage.batch import Batch, Writer
 from storage.blobs import BlobStore
 from storage.changes import iso, utcnow
-from storage.db import open_db
 from storage.health import finish_run, is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
 
@@ -28,7 +29,13 @@ class StoragePipeline:
             raise NotConfigured("REGWATCH_DB is not set")
         self.crawler = crawler
         self.db_path = db_path
-        self.blobs = BlobStore(settings.get("REGWATCH_BLOBS") or "regwatch-blobs")
+        self.blobs_root = settings.get("REGWATCH_BLOBS") or "regwatch-blobs"
+        self.blobs: BlobStore | None = None
+        self.writer: Writer | None = None
+        self.batch_docs = settings.getint("REGWATCH_BATCH_DOCUMENTS", 100)
+        self.batch_seconds = settings.getfloat("REGWATCH_BATCH_SECONDS", 2.0)
+        self.batch: Batch | None = None
+        self._commit_call: Any = None
         self.ingest_settings = IngestSettings(
             routes=iter_routes(settings.getlist("REGWATCH_ROUTES")),
             suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", 0.25),
@@ -51,7 +58,8 @@ class StoragePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
+        self.writer = Writer.acquire(self.db_path, self.blobs_root, self.batch_docs, self.batch_seconds)
+        self.db, self.blobs, self.batch = self.writer.db, self.writer.blobs, self.writer.batch
         self.started_at = iso(utcnow())
         spider = self.crawler.spider
         self.ingest_settings.baseline = is_first_run(self.db, spider.name)
@@ -61,7 +69,8 @@ class StoragePipeline:
             return item
         spider = self.crawler.spider
         stats = self.crawler.stats
-        assert self.db is not None
+        assert self.db is not None and self.batch is not None
+        self._open_batch()
         if item.outcome == "not_modified":
             record_seen(self.db, item.doc_key)
             stats.inc_value("regwatch/documents_not_modified")
@@ -75,7 +84,22 @@ class StoragePipeline:
                 self.deferred.append((doc, problems))
             else:
                 self._ingest(doc, problems)
+        self.batch.done_one()
         return ItemAdapter(item).item
+
+    def _open_batch(self) -> None:
+        """Open the batch's transaction, and make sure it commits within batch_seconds even
+        when no further item comes (a slow site, a long delay)."""
+        assert self.batch is not None
+        self.batch.open()
+        if self._commit_call is None or not self._commit_call.active():
+            from twisted.internet import reactor
+
+            self._commit_call = reactor.callLater(self.batch_seconds, self._commit_if_open)
+
+    def _commit_if_open(self) -> None:
+        if self.batch is not None and self.db is not None:
+            self.batch.commit()
 
     def _ingest(self, doc: Any, problems: list[str]) -> None:
         spider = self.crawler.spider
@@ -95,9 +119,15 @@ class StoragePipeline:
         # White-list and criteria documents are folded in in publication order, so a proposal
         # and its final list (or a draft and the text it revises) found in one crawl compare
         # the same way as when they were found a week apart.
+        assert self.batch is not None
+        if self._commit_call is not None and self._commit_call.active():
+            self._commit_call.cancel()
         for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
+            self.batch.open()
             self._ingest(doc, problems)
+            self.batch.done_one()
         self.deferred.clear()
+        self.batch.commit()
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}
         codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
@@ -118,4 +148,6 @@ class StoragePipeline:
             problems=spider.health.notes,
             routes=self.ingest_settings.routes,
         )
-        self.db.close()
+        assert self.writer is not None
+        self.writer.release()
+        self.db = None
