@@ -17,6 +17,7 @@ from storage.blobs import BlobStore
 from storage.changes import iso, utcnow
 from storage.health import finish_run, is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
+from storage.progress import save_progress
 
 ORDERED = ("whitelist", "criteria")
 
@@ -127,6 +128,7 @@ class StoragePipeline:
             self._ingest(doc, problems)
             self.batch.done_one()
         self.deferred.clear()
+        save_progress(self.db, spider.name, spider.backfill.state)
         self.batch.commit()
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from regwatch.config import Config
+from storage.progress import progress_summary
 
 
 def today_shanghai() -> str:
@@ -51,6 +52,7 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
 
     db = open_db(config.database)
     states = {s["id"]: s for s in source_states(db)}
+    progress = progress_summary(db)
     db.close()
     rows = []
     for source in load_sources(config.sources).values():
@@ -61,8 +63,19 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
             "enabled": source.enabled, "health": state.get("health") or "never crawled",
             "last_run": last.get("finished_at"), "last_status": last.get("status"),
             "message": last.get("message"),
+            "backfill": backfill_text(progress.get(source.id)),
         })
     return rows
+
+
+def backfill_text(p: dict[str, int] | None) -> str:
+    """How far the history has been read: 'complete', or listings done and rows still to read."""
+    if not p:
+        return "not started"
+    if p["complete"] == p["listings"]:
+        return f"complete ({p['listings']} listings)"
+    done = 1 - p["remaining"] / p["total"] if p["total"] else 0
+    return f"{done:.0%}: {p['complete']}/{p['listings']} listings complete, {p['remaining']} rows to go"
 
 
 def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:

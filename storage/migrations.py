@@ -194,3 +194,15 @@ def m0001_initial(db: Database) -> None:
         "CREATE VIRTUAL TABLE documents_fts USING fts5("
         "title, body, document_id UNINDEXED, tokenize='unicode61')"
     )
+
+
+@migrations(name="0002_listing_progress")
+def m0002_listing_progress(db: Database) -> None:
+    # How far each listing (a column, or a search keyword) has been read back into its history.
+    # `remaining` counts the rows older than the deepest page read: counted from the bottom, it
+    # stays right when new rows push the old ones down to later pages.
+    db["listing_progress"].create(
+        {"source_id": str, "listing": str, "remaining": int, "total": int, "complete": int, "updated_at": str},
+        pk=("source_id", "listing"),
+        defaults={"complete": 0},
+    )
