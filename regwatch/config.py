@@ -37,8 +37,11 @@ GENERAL_SETTINGS: dict[str, Option] = {
     "suspect_removal_share": Option("float", "A list change removing more than this share in one step is "
                                     "flagged 'needs review'.", default=0.25, minimum=0),
     "flapping_window": Option("int", "How many earlier versions are remembered to detect flapping.",
-                              default=5, minimum=1),
-    "max_pages": Option("int", "Listing pages read per column in a --full run.", default=50, minimum=1),
+                             default=5, minimum=1),
+    "max_pages": Option("int", "Newest listing pages read per run while they bring new rows; past it, "
+                        "the rest is read as history.", default=50, minimum=1),
+    "history_pages": Option("int", "Pages of each listing's history read per run until it is read to its end.",
+                            default=5, minimum=1),
     "classify_rules": Option("str", "A TOML file of classification rules merged over the built-in ones.",
                              default=""),
 }

@@ -39,6 +39,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_ROUTES": routes,
         "REGWATCH_FULL": full,
         "REGWATCH_MAX_PAGES": general["max_pages"],
+        "REGWATCH_BACKFILL_PAGES": general["history_pages"],
         "REGWATCH_WITHDRAW_AFTER_RUNS": general["withdraw_after_runs"],
         "REGWATCH_SUSPECT_REMOVAL_SHARE": general["suspect_removal_share"],
         "REGWATCH_FLAPPING_WINDOW": general["flapping_window"],
