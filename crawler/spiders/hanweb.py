@@ -192,6 +192,11 @@ class HanwebSpider(scrapy.Spider):
             return []  # the last page
         if budget:
             return [(page + 1, budget - 1)] if budget > 1 else []
+        if not self.full and not self.backfill.seen_before(listing):
+            # A first run reads the newest page of each listing (and the search) only, so the
+            # white list and the criteria are in the database within minutes at a polite delay;
+            # the history starts with the next run.
+            return []
         if self.full or (fresh and self.backfill.seen_before(listing)):
             if self.full or page < self.max_pages:
                 return [(page + 1, 0)]
