@@ -53,6 +53,13 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # --- regwatch components -----------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceGuardMiddleware": 50,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,   # no site needs HTTP auth
+}
+# Layers every yielded request passes through that we do not use (depth limits and stats, the
+# meta-copy debugging check): each wraps the callback's output once more.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StoragePipeline": 300,
