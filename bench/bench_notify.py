@@ -24,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import Figure, save, table  # noqa: E402
 from notifier.config import parse_notifier_config  # noqa: E402
-from notifier.samples import sample  # noqa: E402
 from notifier.worker import deliver_due, run_loop  # noqa: E402
 from storage.changes import record_change  # noqa: E402
 from storage.db import (
     immediate,  # noqa: E402
     open_db,  # noqa: E402
 )
+from storage.kinds import sample  # noqa: E402
 
 
 class Receiver:

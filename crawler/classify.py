@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from diff.text import normalize, segment
+from storage.vocab import RELEVANT_CATEGORIES, Category, Stage
 
 __all__ = [
     "CATEGORIES",
@@ -29,8 +30,9 @@ __all__ = [
     "load_rules",
 ]
 
-CATEGORIES = ("whitelist", "criteria", "inspection", "penalty", "related")
-STAGES = ("公示", "公告", "征求意见", "发布")
+# The categories a rule may declare (irrelevant is what no rule claims), and the stages.
+CATEGORIES = tuple(c.value for c in RELEVANT_CATEGORIES)
+STAGES = Stage.values()
 NO_STAGE = "none"
 DEFAULT_RULES_PATH = Path(__file__).with_name("classify_rules.toml")
 
@@ -46,8 +48,8 @@ class Classification:
     batch: int | None
     evidence: list[str]
     explanation: str
-    list_kind: str | None = None  # proposed | final | revocation | rename, for the white list only
     scores: dict[str, float] = field(default_factory=dict)
+    news: bool = False  # it reads as a report about something, which changes nothing by itself
 
 
 # --------------------------------------------------------------------------- rules
@@ -387,15 +389,15 @@ def classify(
     if lookalike_score > 0:
         names = "、".join(h.phrase for h in lookalike_hits)
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("irrelevant", stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
+        return Classification(Category.IRRELEVANT.value, stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
                               f"Irrelevant: the title names {names}, a look-alike list or programme, "
-                              "not the traction-battery recycling white list.", None, scores)
+                              "not the traction-battery recycling white list.", scores)
     if subject_score < rules.subject_min:
         found = "、".join(h.phrase for h in subject_hits) or "nothing"
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("irrelevant", stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
+        return Classification(Category.IRRELEVANT.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               f"Irrelevant: not about traction-battery recycling (found {found}; subject score "
-                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).", None, scores)
+                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).", scores)
 
     verdicts: list[tuple[float, int, CategoryRules, list[_Hit]]] = []
     for category in rules.categories.values():
@@ -410,44 +412,18 @@ def classify(
         hits = hits + [_Hit(f"-{h.phrase}", -h.weight, h.zone) for h in neg_hits]
         verdicts.append((score, -category.priority, category, hits))
     # `related` is the fallback: it wins only when no specific category reached its threshold.
-    specific = [v for v in verdicts if v[2].name != "related"]
+    specific = [v for v in verdicts if v[2].name != Category.RELATED]
     if not specific and not verdicts:
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification("related", stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
+        return Classification(Category.RELATED.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               "Related: about traction-battery recycling, but no category reached its threshold.",
-                              None, scores)
+                              scores)
     score, _, winner, hits = max(specific or verdicts, key=lambda v: (v[0], v[1]))
     stage, stage_hits = _stage(rules, winner, body, column, news)
 
     batch = None
-    list_kind = None
-    extra = ""
-    if winner.name == "whitelist":
+    if winner.name == Category.WHITELIST:
         batch = batch_number(title) or batch_number(text) or batch_number(attachment_text)
-        revocation_score, revocation_hits = _score(rules.revocation, [title_zone, body])
-        scores["revocation"] = revocation_score
-        revokes = revocation_score >= rules.revocation_min and revocation_score > 0
-        if revokes:
-            hits = hits + [h for h in revocation_hits if h.phrase not in {x.phrase for x in hits}]
-        rename_score, rename_hits = _score(rules.rename, [title_zone, body])
-        scores["rename"] = rename_score
-        renames = not revokes and rename_score >= rules.rename_min and rename_score > 0
-        if renames:
-            hits = hits + [h for h in rename_hits if h.phrase not in {x.phrase for x in hits}]
-        if news:
-            list_kind = None  # a report about the list changes nothing by itself
-        elif revokes and stage == "公示":
-            extra = " It proposes revoking listed enterprises; the list changes only with the final 公告."
-        elif revokes:
-            list_kind = "revocation"
-            extra = " It revokes listed enterprises."
-        elif renames and stage != "公示":
-            list_kind = "rename"
-            extra = " It renames listed enterprises."
-        elif stage == "公示":
-            list_kind = "proposed"
-        elif stage == "公告":
-            list_kind = "final"
 
     positive = [h for h in hits if h.weight > 0]
     evidence = [f"{h.zone}:{h.phrase}" for h in hits] + [f"stage:{h.phrase}" for h in stage_hits if h.zone != "news"]
@@ -462,5 +438,5 @@ def classify(
         stage_note = "no stage phrase in the body"
     batch_note = f", batch {batch}" if batch else ""
     explanation = (f"{winner.name.capitalize()} (score {_fmt(score)} ≥ {_fmt(winner.min_score)}) on {top}; "
-                   f"{stage_note}{batch_note}.{extra}")
-    return Classification(winner.name, stage, batch, evidence, explanation, list_kind, scores)
+                   f"{stage_note}{batch_note}.")
+    return Classification(winner.name, stage, batch, evidence, explanation, scores, news=bool(news))

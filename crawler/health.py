@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from storage.vocab import Health
+
 
 @dataclass
 class CrawlHealth:
@@ -53,14 +55,14 @@ class CrawlHealth:
         """ok, degraded (some errors), blocked (challenge pages), broken (selectors find nothing),
         or failed (nothing could be read)."""
         if self.blocks:
-            return "blocked"
+            return Health.BLOCKED.value
         if self.breaks:
-            return "broken"
+            return Health.BROKEN.value
         if self.listing_pages == 0:
-            return "failed"
+            return Health.FAILED.value
         if self.errors or self.listing_failures or self.article_failures or self.notes:
-            return "degraded"
-        return "ok"
+            return Health.DEGRADED.value
+        return Health.OK.value
 
     def message(self) -> str:
         if self.blocks:

@@ -18,8 +18,10 @@ from storage.changes import iso, utcnow
 from storage.health import finish_run, is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
 from storage.progress import save_progress
+from storage.vocab import Category
 
-ORDERED = ("whitelist", "criteria")
+# Folded in in publication order, so a 公示 and its 公告 found together compare as if found apart.
+ORDERED = (Category.WHITELIST, Category.CRITERIA)
 
 
 class StoragePipeline:

@@ -12,6 +12,8 @@ import json
 import sys
 from typing import Any
 
+from storage.vocab import GOOD_RUNS
+
 
 def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
     """Crawl the sources with the given Scrapy settings overrides; return each run's status."""
@@ -39,7 +41,7 @@ def main(argv: list[str]) -> int:
     overrides = json.loads(argv[0])
     statuses = crawl_here(argv[1:], overrides)
     print(json.dumps({"statuses": statuses}), flush=True)
-    return 0 if all(s in ("ok", "degraded") for s in statuses.values()) and statuses else 3
+    return 0 if all(s in GOOD_RUNS for s in statuses.values()) and statuses else 3
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from crawler.extract.article import ARTICLE_SELECTOR_KEYS
+from crawler.extract.listing import LISTING_SELECTOR_KEYS
+
 _SOURCE_KEYS = {
     "name", "name_en", "authority", "platform", "base_url", "hosts", "schedule", "stale_after_hours",
     "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled",
@@ -86,6 +89,11 @@ def load_sources(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> di
         if unknown:
             raise SourceError(f"sources.toml [{source_id}]: unknown keys {sorted(unknown)}")
         merged = {**raw, **{k: v for k, v in overrides.get(source_id, {}).items() if v is not None}}
+        for table, allowed in (("article", ARTICLE_SELECTOR_KEYS), ("listing", LISTING_SELECTOR_KEYS)):
+            wrong = sorted(set(merged.get(table, {})) - set(allowed))
+            if wrong:
+                raise SourceError(f"sources.toml [{source_id}.{table}]: unknown selector key(s) {wrong}; "
+                                  f"allowed: {', '.join(allowed)}")
         out[source_id] = Source(
             id=source_id,
             name=merged["name"],

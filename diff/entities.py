@@ -26,12 +26,15 @@ _MIN_CORRECTION_LEN = 6  # names shorter than this differ too much with two char
 
 @dataclass(frozen=True, slots=True)
 class ListEntry:
-    """One enterprise on the list, as published."""
+    """One enterprise on the list, as published: the one type for a list entry, from the table
+    reader (crawler/extract/listtable.py) through storage to the diff. `row_no` is its number
+    in the published table, where the table gives one."""
 
     enterprise: str
-    province: str
+    province: str | None
     type: str
     batch: int | None = None
+    row_no: int | None = None
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Render word, clause and entity diffs as plain text, JSON-able dicts, or escaped HTML.
 
-Plain text uses neutral markers, [-deleted-] and {+inserted+}, which every channel can show
-or turn into its own markup. HTML escapes every string taken from the input (html.escape)
-and marks changes with <del>/<ins> carrying inline CSS, since mail clients drop style sheets.
+This is the one home of the diff markup: plain text uses neutral markers, [-deleted-] and
+{+inserted+}, which every channel can show or turn into its own markup; HTML escapes every
+string taken from the input (html.escape) and marks changes with <del>/<ins> carrying one set
+of inline colours, since mail clients drop style sheets. The notifier's text and HTML alerts
+call `marked_text` and `marked_html` rather than marking diffs themselves.
 
 JSON schema (stable; a new field may be added, none is renamed or removed without a new
 "schema" version):
@@ -38,19 +40,21 @@ entity diff::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from diff.clauses import Clause, ClauseChange
 from diff.entities import EntityDiff, entry_to_dict
-from diff.words import DiffOp, ops_to_json, summarize_ops
+from diff.words import DiffOp, has_changes, ops_to_json
 
 Format = Literal["text", "json", "html"]
 FORMATS = ("text", "json", "html")
 
-DEL_STYLE = "background:#ffe0e0;color:#8b0000;text-decoration:line-through"
-INS_STYLE = "background:#e0ffe0;color:#004d00;text-decoration:none"
+DEL_BACKGROUND = "#ffebe9"
+INS_BACKGROUND = "#dafbe1"
+DEL_STYLE = f"background:{DEL_BACKGROUND};color:#a40e26;text-decoration:line-through"
+INS_STYLE = f"background:{INS_BACKGROUND};color:#116329;text-decoration:none"
 _STATUS_ZH = {"changed": "修改", "added": "新增", "removed": "删除", "moved": "编号变动"}
 _STATUS_EN = {"changed": "changed", "added": "added", "removed": "removed", "moved": "renumbered"}
 
@@ -60,30 +64,100 @@ def _check(fmt: str) -> None:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _marked_text(ops: Sequence[DiffOp]) -> str:
+class Op(Protocol):
+    """What the markers need of a diff op: DiffOp, or anything shaped like it."""
+
+    @property
+    def op(self) -> str: ...
+    @property
+    def old(self) -> str: ...
+    @property
+    def new(self) -> str: ...
+
+
+def deleted_text(text: str) -> str:
+    return f"[-{text}-]"
+
+
+def inserted_text(text: str) -> str:
+    return f"{{+{text}+}}"
+
+
+def marked_text(ops: Iterable[Op]) -> str:
+    """The whole text with [-deleted-]{+inserted+} markers, which survive any mail client."""
     parts = []
     for op in ops:
         if op.op == "equal":
-            parts.append(op.new)
+            parts.append(op.new or op.old)
             continue
         if op.old:
-            parts.append(f"[-{op.old}-]")
+            parts.append(deleted_text(op.old))
         if op.new:
-            parts.append(f"{{+{op.new}+}}")
+            parts.append(inserted_text(op.new))
     return "".join(parts)
 
 
-def _marked_html(ops: Sequence[DiffOp]) -> str:
+def deleted_html(text: str) -> str:
+    """Escapes `text` and marks it deleted."""
+    return f'<del style="{DEL_STYLE}">{escape(text)}</del>'
+
+
+def inserted_html(text: str) -> str:
+    return f'<ins style="{INS_STYLE}">{escape(text)}</ins>'
+
+
+def marked_html(ops: Iterable[Op]) -> str:
+    """The whole text, escaped, with <del>/<ins> marks and line breaks as <br>."""
     parts = []
     for op in ops:
         if op.op == "equal":
-            parts.append(escape(op.new))
+            parts.append(escape(op.new or op.old))
             continue
         if op.old:
-            parts.append(f'<del style="{DEL_STYLE}">{escape(op.old)}</del>')
+            parts.append(deleted_html(op.old))
         if op.new:
-            parts.append(f'<ins style="{INS_STYLE}">{escape(op.new)}</ins>')
+            parts.append(inserted_html(op.new))
     return "".join(parts).replace("\n", "<br>\n")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", "⏎")
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    tail = max(limit // 4, 1)
+    return text[: limit - tail - 1] + "…" + text[-tail:]
+
+
+def summarize_ops(ops: Sequence[DiffOp], context: int = 12, max_change: int = 80) -> str:
+    """A compact one-line summary with neutral markers: …低于[-1%-]{+1.5%+},杂质铜…
+
+    Unchanged text keeps `context` characters on each side of a change; the rest is elided
+    with …; a very long change is clipped to about `max_change` characters. Line breaks
+    show as ⏎. An empty string means nothing changed.
+    """
+    if not has_changes(ops):
+        return ""
+    parts: list[str] = []
+    last = len(ops) - 1
+    for n, op in enumerate(ops):
+        if op.op == "equal":
+            text = op.new
+            if n == 0:
+                text = text if len(text) <= context else "…" + text[-context:]
+            elif n == last:
+                text = text if len(text) <= context else text[:context] + "…"
+            elif len(text) > 2 * context + 1:
+                text = text[:context] + "…" + text[-context:]
+            parts.append(_one_line(text))
+            continue
+        if op.old:
+            parts.append(deleted_text(_one_line(_clip(op.old, max_change))))
+        if op.new:
+            parts.append(inserted_text(_one_line(_clip(op.new, max_change))))
+    return "".join(parts)
 
 
 def render_word_diff(ops: Sequence[DiffOp], fmt: Format = "text") -> Any:
@@ -92,8 +166,8 @@ def render_word_diff(ops: Sequence[DiffOp], fmt: Format = "text") -> Any:
     if fmt == "json":
         return {"schema": "regwatch.worddiff/1", "ops": ops_to_json(ops), "summary": summarize_ops(ops)}
     if fmt == "html":
-        return f'<div class="regwatch-worddiff">{_marked_html(ops)}</div>'
-    return _marked_text(ops)
+        return f'<div class="regwatch-worddiff">{marked_html(ops)}</div>'
+    return marked_text(ops)
 
 
 def _clause_json(clause: Clause | None) -> dict[str, Any] | None:
@@ -184,14 +258,14 @@ def _clause_text(changes: Sequence[ClauseChange]) -> str:
         previous_moved = False
         lines = [_status_line(change)]
         if change.status == "changed":
-            lines.append("  " + _marked_text(change.ops).replace("\n", "\n  "))
+            lines.append("  " + marked_text(change.ops).replace("\n", "\n  "))
             if change.numbers:
                 lines.append("  数值 (numbers): " + _numbers_text(change.numbers))
         elif change.status in ("added", "removed"):
             clause = change.new or change.old
-            marker = "{+%s+}" if change.status == "added" else "[-%s-]"
+            mark = inserted_text if change.status == "added" else deleted_text
             if clause:
-                lines.append("  " + (marker % clause.body).replace("\n", "\n  "))
+                lines.append("  " + mark(clause.body).replace("\n", "\n  "))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -203,18 +277,22 @@ def _clause_html(changes: Sequence[ClauseChange]) -> str:
     for change in changes:
         body = ""
         if change.status == "changed":
-            body = f"<div>{_marked_html(change.ops)}</div>"
+            body = f"<div>{marked_html(change.ops)}</div>"
             if change.numbers:
                 body += f"<p>数值 (numbers): {escape(_numbers_text(change.numbers))}</p>"
         elif change.status in ("added", "removed"):
             clause = change.new or change.old
-            text = escape(clause.body).replace("\n", "<br>\n") if clause else ""
-            tag, style = ("ins", INS_STYLE) if change.status == "added" else ("del", DEL_STYLE)
-            body = f'<div><{tag} style="{style}">{text}</{tag}></div>'
+            mark = inserted_html if change.status == "added" else deleted_html
+            text = mark(clause.body).replace("\n", "<br>\n") if clause else ""
+            body = f"<div>{text}</div>"
         items.append(
             f'<li class="clause-{change.status}"><strong>{escape(_status_line(change))}</strong>{body}</li>'
         )
     return '<div class="regwatch-clausediff"><ul>' + "".join(items) + "</ul></div>"
+
+
+def _plain_html(text: str) -> str:
+    return f"<span>{escape(text)}</span>"
 
 
 def _entry_text(entry: Any) -> str:
@@ -262,9 +340,8 @@ def render_entity_diff(diff: EntityDiff, fmt: Format = "text") -> Any:
         for title, rows, sign in sections:
             if not rows:
                 continue
-            tag, style = {"+": ("ins", INS_STYLE), "-": ("del", DEL_STYLE)}.get(sign, ("span", ""))
-            style_attr = f' style="{style}"' if style else ""
-            lis = "".join(f"<li><{tag}{style_attr}>{escape(row)}</{tag}></li>" for row in rows)
+            mark = {"+": inserted_html, "-": deleted_html}.get(sign, _plain_html)
+            lis = "".join(f"<li>{mark(row)}</li>" for row in rows)
             parts.append(f"<h4>{escape(title)} ({len(rows)})</h4><ul>{lis}</ul>")
         parts.append(f"<p>{escape(footer)}</p></div>")
         return "".join(parts)

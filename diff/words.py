@@ -350,46 +350,6 @@ def changed_numbers(old: str | Sequence[DiffOp], new: str | None = None) -> list
     return pairs
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\n", "⏎")
-
-
-def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    tail = max(limit // 4, 1)
-    return text[: limit - tail - 1] + "…" + text[-tail:]
-
-
-def summarize_ops(ops: Sequence[DiffOp], context: int = 12, max_change: int = 80) -> str:
-    """A compact one-line summary with neutral markers: …低于[-1%-]{+1.5%+},杂质铜…
-
-    Unchanged text keeps `context` characters on each side of a change; the rest is elided
-    with …; a very long change is clipped to about `max_change` characters. Line breaks
-    show as ⏎. An empty string means nothing changed.
-    """
-    if not has_changes(ops):
-        return ""
-    parts: list[str] = []
-    last = len(ops) - 1
-    for n, op in enumerate(ops):
-        if op.op == "equal":
-            text = op.new
-            if n == 0:
-                text = text if len(text) <= context else "…" + text[-context:]
-            elif n == last:
-                text = text if len(text) <= context else text[:context] + "…"
-            elif len(text) > 2 * context + 1:
-                text = text[:context] + "…" + text[-context:]
-            parts.append(_one_line(text))
-            continue
-        if op.old:
-            parts.append("[-" + _one_line(_clip(op.old, max_change)) + "-]")
-        if op.new:
-            parts.append("{+" + _one_line(_clip(op.new, max_change)) + "+}")
-    return "".join(parts)
-
-
 def ops_to_json(ops: Iterable[DiffOp]) -> list[dict[str, str]]:
     """The ops as plain dicts: [{"op": "replace", "old": "1%", "new": "1.5%"}, ...]."""
     return [{"op": op.op, "old": op.old, "new": op.new} for op in ops]

@@ -17,10 +17,10 @@ import threading
 from notifier.config import NotifierConfig, load_toml, parse_notifier_config
 from notifier.errors import ConfigError
 from notifier.render import Rendering
-from notifier.samples import SAMPLES, sample
 from notifier.worker import DeliveryStats, deliver_due, run_loop, send_test
 from storage.db import DEFAULT_DB, open_db
 from storage.errors import StorageError
+from storage.kinds import ChangeKind, sample
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between passes with --loop")
     parser.add_argument("--worker-id", help="lease owner name (default: host:pid:random)")
     parser.add_argument("--test", metavar="ROUTE", help="send a test message through each channel of ROUTE")
-    parser.add_argument("--preview", metavar="KIND", choices=sorted(SAMPLES),
+    parser.add_argument("--preview", metavar="KIND", choices=sorted(ChangeKind.registry),
                         help="print a sample alert of this change kind and exit")
     parser.add_argument("--format", default="text", choices=("text", "html", "markdown", "slack", "json"),
                         help="format for --preview")

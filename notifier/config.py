@@ -13,15 +13,14 @@ from notifier.channels import Channel, build_channel
 from notifier.envsubst import expand_env
 from notifier.errors import ConfigError
 from notifier.options import Option, validate
-from storage.changes import CHANGE_KINDS
-from storage.routing import CATEGORIES, DEFAULT_ROUTES, RouteFilter
+from storage.kinds import stored_kinds
+from storage.routing import DEFAULT_ROUTES, RouteFilter
+from storage.vocab import CONTENT_CATEGORIES, Authority, Category
 
 __all__ = ["ConfigError", "NotifierConfig", "NotifySettings", "expand_env", "load_toml",
            "parse_notifier_config"]
 
-AUTHORITIES = ("MIIT", "SAMR")
 BUILTIN_LOG = "log"
-CONTENT_CATEGORIES = ("whitelist", "criteria", "inspection", "penalty")
 
 NOTIFY_OPTIONS = {
     "max_attempts": Option("int", "tries before a row is dead-lettered", default=8, minimum=1),
@@ -34,8 +33,8 @@ NOTIFY_OPTIONS = {
 
 ROUTE_OPTIONS = {
     "channels": Option("list", "channel names to deliver through", required=True),
-    "categories": Option("list", "document categories wanted", choices=CATEGORIES),
-    "authorities": Option("list", "authorities wanted (all when left out)", choices=AUTHORITIES),
+    "categories": Option("list", "document categories wanted", choices=Category.values()),
+    "authorities": Option("list", "authorities wanted (all when left out)", choices=Authority.values()),
     "kinds": Option("list", "change kinds wanted, 'list.*' style prefixes allowed (all when left out)"),
     "keywords": Option("list", "jieba words that must occur; end one with * for a substring match"),
     "mode": Option("str", "send each change at once, or bundle them daily", default="immediate",
@@ -109,17 +108,18 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         if channel not in channels:
             raise ConfigError(f"{where}.channels: {channel!r} is not a defined channel; "
                               f"channels: {', '.join(sorted(channels))}")
+    known = stored_kinds()
     for kind in values["kinds"] or ():
         prefix = kind.rstrip("*")
-        if not any(k == kind or (kind.endswith("*") and k.startswith(prefix)) for k in CHANGE_KINDS):
-            raise ConfigError(f"{where}.kinds: {kind!r} matches no change kind; kinds: {', '.join(CHANGE_KINDS)}")
+        if not any(k == kind or (kind.endswith("*") and k.startswith(prefix)) for k in known):
+            raise ConfigError(f"{where}.kinds: {kind!r} matches no change kind; kinds: {', '.join(known)}")
     if values["mode"] == "digest" and not values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
     if values["mode"] != "digest" and values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
     categories = values["categories"]
     if categories is None:
-        categories = () if values["ops"] else CONTENT_CATEGORIES
+        categories = () if values["ops"] else tuple(CONTENT_CATEGORIES)
     return RouteFilter(
         name=name,
         channels=values["channels"],

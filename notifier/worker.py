@@ -32,6 +32,8 @@ from notifier.ids import delivery_id, digest_delivery_id
 from notifier.render import Rendering
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
+from storage.kinds import kind_of
+from storage.kinds.operations import OutboxDead
 
 log = logging.getLogger("regwatch.notifier")
 
@@ -246,7 +248,7 @@ def _record_failure(run: _Pass, d: Delivery, error: str, now: datetime) -> None:
     with immediate(run.db):
         for row in d.rows:
             mine = outbox.mark_failed(run.db, row["id"], run.owner, error, next_at, dead=dead)
-            if mine and dead and _payload_kind(row) != "outbox.dead":
+            if mine and dead and _payload_kind(row) != OutboxDead.kind:
                 record_change(run.db, dead_letter_change(row, attempts, error),
                               run.config.route_filters(), now=now)
     if dead:
@@ -269,17 +271,17 @@ def _payload_kind(row: dict[str, Any]) -> str:
 def dead_letter_change(row: dict[str, Any], attempts: int, error: str) -> dict[str, Any]:
     """The ops alert for a row that will never be delivered."""
     return {
-        "kind": "outbox.dead",
+        "kind": OutboxDead.kind,
         "summary": f"告警经渠道 {row['channel']} 投递{attempts}次均失败，已放弃（路由 {row['route']}）",
         "entity": f"outbox:{row['id']}",
-        "severity": "critical",
         "details": {"outbox_id": row["id"], "channel": row["channel"], "route": row["route"],
                     "attempts": attempts, "last_error": error, "change_id": row["change_id"]},
     }
 
 
 def make_test_payload(route: str) -> dict[str, Any]:
-    return {"id": None, "kind": "test", "detected_at": iso(utcnow()), "severity": "info",
+    test = kind_of("test")
+    return {"id": None, "kind": test.kind, "detected_at": iso(utcnow()), "severity": test.default_severity.value,
             "summary": f"regwatch 测试消息：路由 {route} 的渠道可以送达 / test message for route {route}",
             "details": {"route": route}}
 

@@ -152,6 +152,6 @@ download_delay = 2.0
 
 # [routes.compliance]
 # channels = ["compliance-mail"]
-# categories = ["whitelist", "criteria", "inspection", "penalty"]
+# categories = ["whitelist", "criteria"]   # left out: whitelist, criteria, inspection and penalty
 # mode = "immediate"
 """

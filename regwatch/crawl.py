@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from regwatch.config import Config
+from storage.vocab import GOOD_RUNS
 
 
 @dataclass
@@ -23,7 +24,7 @@ class CrawlOutcome:
         """0 when every source was read (ok, or degraded with some errors), 3 otherwise."""
         if self.returncode not in (0, 3) or not self.statuses:
             return 1
-        return 0 if all(s in ("ok", "degraded") for s in self.statuses.values()) else 3
+        return 0 if all(s in GOOD_RUNS for s in self.statuses.values()) else 3
 
 
 def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -> dict[str, Any]:

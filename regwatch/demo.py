@@ -44,7 +44,6 @@ secret = "${{REGWATCH_DEMO_SECRET:-demo-secret}}"
 
 [routes.compliance]
 channels = ["compliance-mail", "team-slack", "erp-hook"]
-categories = ["whitelist", "criteria", "inspection", "penalty"]
 
 [routes.ops]
 channels = ["team-slack"]

@@ -13,21 +13,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import immediate
+from storage.kinds import Details, UnknownKind, kind_of
 from storage.routing import DEFAULT_ROUTES, RouteFilter, routes_for
-
-CHANGE_KINDS = (
-    "document.new",
-    "document.edited",
-    "document.withdrawn",
-    "document.flapping",
-    "list.proposed",
-    "list.entry_added",
-    "list.entry_removed",
-    "list.entry_changed",
-    "criteria.changed",
-    "source.health",
-    "outbox.dead",
-)
 
 
 def utcnow() -> datetime:
@@ -49,6 +36,17 @@ def next_digest_time(now: datetime, at: str) -> datetime:
     return (target - shanghai).replace(tzinfo=UTC)
 
 
+def _details_dict(details_type: type[Details], details: object) -> Any:
+    """Details as JSON-able data, checked against the kind's declared type."""
+    if isinstance(details, Details):
+        if not isinstance(details, details_type):
+            raise TypeError(f"{type(details).__name__} given where {details_type.__name__} was expected")
+        return details.to_dict()
+    if details is not None:
+        details_type.from_dict(details)  # type: ignore[arg-type]  # raises on a non-mapping
+    return details
+
+
 def change_payload(change_id: int, change: Mapping[str, Any]) -> dict[str, Any]:
     payload = dict(change)
     payload["id"] = change_id
@@ -65,16 +63,22 @@ def record_change(
     """Insert one change and one outbox row per (matching route, channel). Returns the change id.
 
     `change` holds: kind, summary, and optionally source_id, document_id, category, authority,
-    entity, details (dict), old_version_id, new_version_id, severity, suspect, plus any
-    display fields (title, url, doc_number, published_at) that go into the payload only.
+    entity, details (a dict or the kind's Details), old_version_id, new_version_id, severity, suspect,
+    plus any display fields (title, url, doc_number, published_at) that go into the payload only.
+    The kind must be registered (storage/kinds); without a severity, the kind decides it.
     """
     now = now or utcnow()
-    if change["kind"] not in CHANGE_KINDS:
-        raise ValueError(f"unknown change kind {change['kind']!r}")
+    kind = kind_of(change["kind"])
+    if not kind.stored:
+        raise UnknownKind(f"change kind {kind.kind!r} is never stored")
+    change = dict(change)
+    if "details" in change:
+        change["details"] = _details_dict(kind.details_type, change["details"])
+    if not change.get("severity"):
+        change["severity"] = kind.severity(change).value
     columns = {c.name for c in db["changes"].columns}
     row = {k: v for k, v in change.items() if k in columns}
     row["detected_at"] = iso(now)
-    row.setdefault("severity", "info")
     row["suspect"] = int(bool(change.get("suspect")))
     if isinstance(row.get("details"), dict | list):
         row["details"] = json.dumps(row["details"], ensure_ascii=False)

@@ -15,14 +15,16 @@ from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
+from storage.kinds.operations import SourceHealth
 from storage.routing import DEFAULT_ROUTES, RouteFilter
+from storage.vocab import GOOD_RUNS, Health
 
-GOOD_RUNS = ("ok", "degraded")
-STATE_EN = {"ok": "healthy again", "blocked": "blocked by the site", "broken": "broken (site changed?)",
-            "stale": "stale (no good crawl lately)",
-            "degraded": "degraded (some documents or lists could not be read; nothing was removed)"}
-STATE_ZH = {"ok": "已恢复", "blocked": "被网站拦截", "broken": "解析失效（网站改版？）", "stale": "长时间未成功抓取",
-            "degraded": "部分文件或名单无法读取（未据此删除任何内容）"}
+# How a health alert's summary describes each state it can move to (the short names are in vocab).
+STATE_EN = {Health.OK: "healthy again", Health.BLOCKED: "blocked by the site", Health.BROKEN: "broken (site changed?)",
+            Health.STALE: "stale (no good crawl lately)",
+            Health.DEGRADED: "degraded (some documents or lists could not be read; nothing was removed)"}
+STATE_ZH = {Health.OK: "已恢复", Health.BLOCKED: "被网站拦截", Health.BROKEN: "解析失效（网站改版？）",
+            Health.STALE: "长时间未成功抓取", Health.DEGRADED: "部分文件或名单无法读取（未据此删除任何内容）"}
 
 
 def is_first_run(db: Database, source_id: str) -> bool:
@@ -58,13 +60,13 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             "errors": errors, "message": message, "stats": stats,
         })
         row = _ensure_source(db, source)
-        previous = row.get("health") or "ok"
+        previous = row.get("health") or Health.OK.value
         if status in GOOD_RUNS:
-            new = "degraded" if problems else "ok"
+            new = (Health.DEGRADED if problems else Health.OK).value
             if problems:
                 message = "; ".join(problems[:3])
             db["sources"].update(source_id, {"last_good_run_at": iso(now)})
-        elif status in ("blocked", "broken"):
+        elif status in (Health.BLOCKED, Health.BROKEN):
             new = status
         else:
             new = previous
@@ -80,8 +82,7 @@ def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str
         return None
     name = row.get("name") or source_id
     return record_change(db, {
-        "kind": "source.health", "source_id": source_id, "category": None, "authority": row.get("authority"),
-        "severity": "info" if new == "ok" else "critical",
+        "kind": SourceHealth.kind, "source_id": source_id, "category": None, "authority": row.get("authority"),
         "summary": f"数据源{STATE_ZH[new]}：{name} — source {source_id} is {STATE_EN[new]}",
         "details": {"source": source_id, "state": new, "previous": previous, "reason": reason},
     }, routes, now=now)
@@ -100,15 +101,16 @@ def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[Ro
         since = datetime.fromisoformat(last) if last else None
         if since is not None and now - since <= timedelta(hours=hours):
             continue
-        if since is None and row.get("health") in (None, "ok"):
+        if since is None and row.get("health") in (None, Health.OK):
             first = db.execute("select min(started_at) from crawl_runs where source_id = ?", [row["id"]]).fetchone()[0]
             if not first or now - datetime.fromisoformat(first) <= timedelta(hours=hours):
                 continue
-        if row.get("health") in ("stale", "blocked", "broken"):
+        if row.get("health") in (Health.STALE, Health.BLOCKED, Health.BROKEN):
             continue
         with immediate(db):
             reason = f"no good crawl since {last or 'ever'} (expected every {hours:g} h)"
-            change = _transition(db, row["id"], row, row.get("health") or "ok", "stale", reason, routes, now)
+            previous = row.get("health") or Health.OK.value
+            change = _transition(db, row["id"], row, previous, Health.STALE.value, reason, routes, now)
             if change:
                 out.append(change)
     return out

@@ -19,8 +19,11 @@ from diff.text import tokens_for_index
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
+from storage.kinds.criteria import CriteriaChanged
+from storage.kinds.documents import DocumentEdited, DocumentFlapping, DocumentNew, DocumentWithdrawn
 from storage.model import IncomingDocument
 from storage.routing import DEFAULT_ROUTES, RouteFilter
+from storage.vocab import RELEVANT_CATEGORIES, Category, Severity
 from storage.whitelist import apply_list_document
 
 
@@ -41,7 +44,7 @@ class IngestResult:
     problems: list[str] = field(default_factory=list)
 
 
-RELEVANT = ("whitelist", "criteria", "inspection", "penalty", "related")
+RELEVANT = RELEVANT_CATEGORIES
 
 
 def _day(doc: IncomingDocument, fallback: str) -> str:
@@ -81,7 +84,7 @@ def _emit(db: Database, settings: IngestSettings, result: IngestResult, doc: Inc
         **change,
     }
     if payload.get("suspect"):
-        payload["severity"] = "warning"
+        payload["severity"] = Severity.WARNING.value  # a suspect diff needs review, not panic
         payload["summary"] = "【需要复核 needs review】" + payload["summary"]
     result.change_ids.append(record_change(db, payload, settings.routes))
 
@@ -140,7 +143,7 @@ def _ingest_new(db: Database, doc: IncomingDocument, settings: IngestSettings, f
     reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result = IngestResult(document_id=document_id, new_version=True)
     if doc.category in RELEVANT:
-        _emit(db, settings, result, doc, document_id, version_id, kind="document.new",
+        _emit(db, settings, result, doc, document_id, version_id, kind=DocumentNew.kind,
               summary=f"新文件：{doc.title}", details={"excerpt": _excerpt(doc.text)})
     _content_changes(db, doc, settings, result, document_id, version_id, now, previous=None)
     return result
@@ -168,8 +171,8 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
         version_id = int(earlier[0]["id"])
         db["documents"].update(document_id, {**row, "current_version_id": version_id, "flapping": 1})
         if not existing["flapping"]:
-            _emit(db, settings, result, doc, document_id, version_id, kind="document.flapping",
-                  severity="warning", summary=f"页面内容反复切换（flapping）：{doc.title}",
+            _emit(db, settings, result, doc, document_id, version_id, kind=DocumentFlapping.kind,
+                  summary=f"页面内容反复切换（flapping）：{doc.title}",
                   details={"versions_seen": [v["id"] for v in recent_versions(db, document_id,
                                                                               settings.flapping_window)]})
         return result
@@ -187,7 +190,8 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
 
 def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
             document_id: int, version_id: int, previous: dict[str, Any]) -> None:
-    from diff.words import ops_to_json, summarize_ops, word_diff
+    from diff.render import summarize_ops
+    from diff.words import ops_to_json, word_diff
 
     old_attachments = {a["url"].rsplit("/", 1)[-1]: a for a in
                        db.query("select * from attachments where version_id = ?", [previous["id"]])}
@@ -208,7 +212,7 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
         return  # an attachment that could not be read before now can: a recovery, not an edit
     if doc.category not in RELEVANT:
         return
-    _emit(db, settings, result, doc, document_id, version_id, kind="document.edited",
+    _emit(db, settings, result, doc, document_id, version_id, kind=DocumentEdited.kind,
           old_version_id=previous["id"],
           summary=f"文件修改：{doc.title}：{summarize_ops(ops)}"[:400],
           details={"diff": ops_to_json(ops), "attachments_changed": changed_attachments})
@@ -216,7 +220,7 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
 
 def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
                      document_id: int, version_id: int, now: str, previous: dict[str, Any] | None) -> None:
-    if doc.category == "whitelist" and doc.list_kind:
+    if doc.category == Category.WHITELIST and doc.list_kind:
         prev_entries = None
         if previous is not None:
             prev_entries = list(db.query("select * from list_entries where document_id = ? and valid_to is null",
@@ -228,7 +232,7 @@ def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettin
             _emit(db, settings, result, doc, document_id, version_id, kind=change.kind,
                   summary=change.summary, entity=change.entity, details=change.details,
                   suspect=change.suspect)
-    if doc.category == "criteria" and doc.criteria_text:
+    if doc.category == Category.CRITERIA and doc.criteria_text:
         _criteria(db, doc, settings, result, document_id, version_id, previous)
 
 
@@ -282,7 +286,7 @@ def _criteria(db: Database, doc: IncomingDocument, settings: IngestSettings, res
         })
         numbers_all += [f"{a}→{b}" for a, b in c.numbers]
     gist = "；".join(numbers_all[:4])
-    _emit(db, settings, result, doc, document_id, version_id, kind="criteria.changed",
+    _emit(db, settings, result, doc, document_id, version_id, kind=CriteriaChanged.kind,
           summary=f"规范条件条款变化（{len(changes)}条）：{doc.title}" + (f"：{gist}" if gist else ""),
           details={"against": against, "clauses": clauses})
 
@@ -308,8 +312,8 @@ def record_missing(db: Database, doc_key: str, http_status: int, settings: Inges
         if settings.baseline or row["category"] not in RELEVANT:
             return None
         return record_change(db, {
-            "kind": "document.withdrawn", "source_id": row["source_id"], "document_id": row["id"],
-            "category": row["category"], "authority": row["authority"], "severity": "warning",
+            "kind": DocumentWithdrawn.kind, "source_id": row["source_id"], "document_id": row["id"],
+            "category": row["category"], "authority": row["authority"],
             "summary": f"文件已撤下（HTTP {http_status}，连续{runs}次）：{row['title']}",
             "details": {"http_status": http_status, "runs": runs},
             **_display(row),

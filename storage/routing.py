@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-CATEGORIES = ("whitelist", "criteria", "inspection", "penalty", "related", "irrelevant")
-HEALTH_KINDS = ("source.health", "outbox.dead")
+from storage.kinds import ChangeKind
+from storage.vocab import CONTENT_CATEGORIES, Category
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class RouteFilter:
 
     name: str
     channels: tuple[str, ...]
-    categories: tuple[str, ...] = ("whitelist", "criteria", "inspection", "penalty")
+    categories: tuple[str, ...] = tuple(CONTENT_CATEGORIES)
     authorities: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -28,12 +28,13 @@ class RouteFilter:
 
     def matches(self, change: Mapping[str, Any]) -> bool:
         kind = str(change.get("kind", ""))
-        if kind in HEALTH_KINDS:
+        declared = ChangeKind.registry.get(kind)
+        if declared is not None and declared.for_operators:
             return self.ops
         if self.ops and not self.categories:
             return False
-        category = change.get("category") or "irrelevant"
-        if category == "irrelevant" or category not in self.categories:
+        category = change.get("category") or Category.IRRELEVANT
+        if category == Category.IRRELEVANT or category not in self.categories:
             return False
         if self.kinds and not any(kind == k or kind.startswith(k.rstrip("*")) for k in self.kinds):
             return False

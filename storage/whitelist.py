@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.model import IncomingDocument, ListEntryIn
+from diff.entities import ListEntry
+from storage.kinds.lists import EntryAdded, EntryChanged, EntryRemoved, ListProposed
+from storage.model import IncomingDocument
+from storage.vocab import Stage
 
 
 @dataclass
@@ -35,7 +38,7 @@ def _entry_dict(e: Any) -> dict[str, Any]:
     return {"enterprise": get("enterprise"), "province": get("province"), "type": get("type")}
 
 
-def current_entries(db: Database, *, stage: str = "公告", batch: int | None = None) -> list[dict[str, Any]]:
+def current_entries(db: Database, *, stage: str = Stage.FINAL, batch: int | None = None) -> list[dict[str, Any]]:
     sql = "select * from list_entries where valid_to is null and stage = ?"
     params: list[Any] = [stage]
     if batch is not None:
@@ -46,14 +49,14 @@ def current_entries(db: Database, *, stage: str = "公告", batch: int | None = 
 
 def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[dict[str, Any]]:
     """The list as it stood on `day` (YYYY-MM-DD): final entries valid that day."""
-    stages = ("公告", "公示") if include_proposed else ("公告",)
+    stages = (Stage.FINAL, Stage.PROPOSED) if include_proposed else (Stage.FINAL,)
     marks = ",".join("?" for _ in stages)
     sql = f"""select * from list_entries where stage in ({marks}) and valid_from <= ?
               and (valid_to is null or valid_to > ?) order by batch, id"""
     return list(db.query(sql, [*stages, day, day]))
 
 
-def _insert(db: Database, entries: Sequence[ListEntryIn], doc: IncomingDocument, document_id: int,
+def _insert(db: Database, entries: Sequence[ListEntry], doc: IncomingDocument, document_id: int,
             version_id: int, stage: str, day: str) -> None:
     from diff.names import normalize_name
 
@@ -108,12 +111,12 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     if not doc.entries:
         out.problems.append("the list in this document is empty; entries kept as they were")
         return out
-    stage = "公示" if doc.list_kind == "proposed" else "公告"
+    stage = (Stage.PROPOSED if doc.list_kind == "proposed" else Stage.FINAL).value
     if previous_entries is not None:
         old = previous_entries
         _close(db, [r["id"] for r in previous_entries], day, document_id, "superseded by a new version")
-    elif stage == "公告":
-        old = current_entries(db, stage="公示", batch=doc.batch)
+    elif stage == Stage.FINAL:
+        old = current_entries(db, stage=Stage.PROPOSED, batch=doc.batch)
         _close(db, [r["id"] for r in old], day, document_id, "final list published")
     else:
         old = None
@@ -123,20 +126,20 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         entries = [_entry_dict(e) for e in doc.entries]
         which = f"第{batch}批" if batch else ""
         out.changes.append(ListChange(
-            kind="list.proposed",
+            kind=ListProposed.kind,
             summary=f"公示{which}拟公告企业名单（{len(entries)}家）",
             entity=None,
-            details={"batch": batch, "stage": "公示", "deadline": doc.deadline, "entries": entries},
+            details={"batch": batch, "stage": Stage.PROPOSED.value, "deadline": doc.deadline, "entries": entries},
         ))
         return out
     diff = diff_entries([_entry_dict(r) for r in old], list(doc.entries))
     base = len(current_entries(db)) + len(old)
     suspect = bool(base) and len(diff.removed) > suspect_share * base
-    was = "公示" if previous_entries is None else "上一版本"
+    was = Stage.PROPOSED.value if previous_entries is None else "上一版本"
     for e in diff.removed:
         e = _entry_dict(e)
         out.changes.append(ListChange(
-            kind="list.entry_removed", entity=e["enterprise"], suspect=suspect,
+            kind=EntryRemoved.kind, entity=e["enterprise"], suspect=suspect,
             summary=f"第{batch}批名单删除：{e['enterprise']}（{was}中有，{stage}中无）",
             details={"batch": batch, **e, "reason": f"listed in the {was} but not in the {stage}"}))
     renamed = {id(new_e) for _, new_e, _ in diff.changed}
@@ -150,7 +153,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         confirmed = normalize_name(e.enterprise) in proposed_names
         d = _entry_dict(e)
         out.changes.append(ListChange(
-            kind="list.entry_added", entity=d["enterprise"],
+            kind=EntryAdded.kind, entity=d["enterprise"],
             summary=f"第{batch}批{stage}名单列入：{d['enterprise']}" + ("（公示后确认）" if confirmed else ""),
             details={"batch": batch, **d,
                      "reason": f"confirmed from the {was}" if confirmed else f"new in the {stage}"}))
@@ -158,7 +161,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         o, n = _entry_dict(old_e), _entry_dict(new_e)
         what = "、".join({"enterprise": "名称", "province": "省份", "type": "类型"}.get(f, f) for f in fields)
         out.changes.append(ListChange(
-            kind="list.entry_changed", entity=n["enterprise"],
+            kind=EntryChanged.kind, entity=n["enterprise"],
             summary=f"第{batch}批名单变更（{what}）：{o['enterprise']} → {n['enterprise']}",
             details={"batch": batch, "old": o, "new": n, "fields": list(fields)}))
     return out
@@ -182,12 +185,12 @@ def _renames(db: Database, doc: IncomingDocument, document_id: int, version_id: 
             continue
         row = hits[0]
         _close(db, [row["id"]], day, document_id, "renamed")
-        renamed = ListEntryIn(new_name, row["province"], row["type"])
+        renamed = ListEntry(new_name, row["province"], row["type"])
         _insert(db, [renamed], replace(doc, batch=row["batch"]), document_id, version_id, row["stage"], day)
         old = {"enterprise": row["enterprise"], "province": row["province"], "type": row["type"]}
         new = {**old, "enterprise": new_name}
         out.changes.append(ListChange(
-            kind="list.entry_changed", entity=new_name,
+            kind=EntryChanged.kind, entity=new_name,
             summary=f"企业名称变更（第{row['batch']}批）：{row['enterprise']} → {new_name}",
             details={"batch": row["batch"], "old": old, "new": new, "fields": ["enterprise"],
                      "reason": "renamed by announcement (名称变更)"}))
@@ -225,7 +228,7 @@ def _revocation(db: Database, doc: IncomingDocument, document_id: int, day: str,
     _close(db, [r["id"] for r in named], day, document_id, "revoked")
     for row in named:
         out.changes.append(ListChange(
-            kind="list.entry_removed", entity=row["enterprise"], suspect=suspect,
+            kind=EntryRemoved.kind, entity=row["enterprise"], suspect=suspect,
             summary=f"撤销规范条件企业资格：{row['enterprise']}（第{row['batch']}批）",
             details={"batch": row["batch"], "enterprise": row["enterprise"], "province": row["province"],
                      "type": row["type"], "reason": "revoked (撤销/取消)", "revoked_on": day}))

@@ -17,10 +17,10 @@ import pytest
 
 from notifier.config import load_toml, parse_notifier_config
 from notifier.ids import delivery_id
-from notifier.samples import sample
 from regwatch.sinks import HttpReceiver, Reply
 from storage.changes import record_change
 from storage.db import open_db
+from storage.kinds import sample
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = """

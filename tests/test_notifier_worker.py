@@ -12,11 +12,11 @@ import pytest
 from notifier import outbox
 from notifier.config import parse_notifier_config
 from notifier.ids import delivery_id, digest_delivery_id
-from notifier.samples import sample
 from notifier.worker import deliver_due, send_test
 from regwatch.sinks import HttpReceiver, Reply, SmtpSink
 from storage.changes import record_change
 from storage.db import open_db
+from storage.kinds import sample
 
 T0 = datetime(2026, 4, 28, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
 

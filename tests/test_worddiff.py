@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from diff.render import render_word_diff
+from diff.render import render_word_diff, summarize_ops
 from diff.text import normalize
 from diff.words import (
     DiffOp,
@@ -14,7 +14,6 @@ from diff.words import (
     has_changes,
     ops_from_json,
     ops_to_json,
-    summarize_ops,
     tokens,
     word_diff,
 )

@@ -18,9 +18,12 @@ from scrapy.http import Response
 
 from crawler.backfill import Backfill
 from crawler.challenge import detect_challenge
+from crawler.extract.article import extract_article
+from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from storage.vocab import CONTENT_CATEGORIES
 
 # Scrapy serves higher priorities first: a first run against the real sites reads the keyword
 # search and the newest listing pages (and their articles) before any history.
@@ -28,7 +31,7 @@ PRIORITY_SEARCH, PRIORITY_TOP, PRIORITY_HISTORY = 30, 20, 0
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
-WATCHED_CLOSELY = ("whitelist", "criteria", "inspection", "penalty")
+WATCHED_CLOSELY = CONTENT_CATEGORIES
 ART_ID = re.compile(r"art_([0-9a-f]{32})", re.I)
 _QUERY_PAIR = re.compile(r"""['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]""")
 
@@ -67,6 +70,7 @@ class HanwebSpider(scrapy.Spider):
         self.full = False
         self.max_pages = 50
         self.backfill = Backfill({}, 5)
+        self.only_url = ""
         self._rechecked = False
 
     @classmethod
@@ -78,6 +82,7 @@ class HanwebSpider(scrapy.Spider):
         full = kwargs.get("full", settings.getbool("REGWATCH_FULL"))
         spider.full = str(full).lower() in ("1", "true", "yes")
         spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", 50)
+        spider.only_url = settings.get("REGWATCH_ONLY_URL") or ""
         spider.known, progress = _load_known(settings.get("REGWATCH_DB"), spider.name)
         spider.backfill = Backfill(progress, settings.getint("REGWATCH_BACKFILL_PAGES", 5))
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
@@ -87,6 +92,11 @@ class HanwebSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         assert self.source is not None
         home = self.source.url("/")
+        if self.only_url:
+            # One article and its attachments, read exactly as a crawl reads them (`regwatch inspect`).
+            yield self._article(self.source.to_local(self.only_url), home,
+                                {"column": None, "listed_title": None, "listed_date": None}, None)
+            return
         for column in self.source.columns:
             yield self._request(self.source.url(column.path), self.parse_shell, priority=PRIORITY_TOP,
                                 referer=home, cb_kwargs={"column": column.name})
@@ -147,8 +157,6 @@ class HanwebSpider(scrapy.Spider):
 
     def parse_unit(self, response: Response, shell_url: str, api: str, query: dict[str, str],
                    column: str, page: int, budget: int = 0) -> Iterator[Request]:
-        from crawler.extract.html import extract_listing_rows, pagination_info
-
         if self._blocked_or_failed(response, "listing API"):
             self.health.listing_failed()
             return
@@ -285,8 +293,6 @@ class HanwebSpider(scrapy.Spider):
                              cb_kwargs={"ctx": ctx}, dont_filter=False)
 
     def parse_article(self, response: Response, ctx: dict[str, Any]) -> Iterator[Any]:
-        from crawler.extract.html import extract_article
-
         assert self.source is not None
         key, art = doc_key_for(response.url)
         item = DocumentItem(
@@ -385,7 +391,7 @@ class HanwebSpider(scrapy.Spider):
     def _on_idle(self, spider: scrapy.Spider) -> None:
         """Once the listings are done, re-check relevant documents no listing showed this run,
         so a withdrawal (404/410) is noticed; a vanished listing row alone proves nothing."""
-        if spider is not self or self._rechecked or not self.health.listings_healthy():
+        if spider is not self or self._rechecked or self.only_url or not self.health.listings_healthy():
             return
         self._rechecked = True
         assert self.source is not None

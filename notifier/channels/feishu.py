@@ -13,6 +13,7 @@ from notifier.channels.http import post_json, require_zero_code
 from notifier.options import Option
 from notifier.render import Rendering
 from notifier.render.common import safe_url
+from storage.vocab import Severity
 
 CARD_MARKDOWN_BYTES = 20000
 TEXT_CHARS = 15000
@@ -25,7 +26,7 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 
 
 def card(rendering: Rendering) -> dict[str, Any]:
-    urgent = any(a.needs_review or a.payload.get("severity") == "critical" for a in rendering.alerts)
+    urgent = any(a.needs_review or a.payload.get("severity") == Severity.CRITICAL for a in rendering.alerts)
     return {
         "config": {"wide_screen_mode": True},
         "header": {"title": {"tag": "plain_text", "content": rendering.headline[0]},

@@ -13,11 +13,9 @@ from notifier.render.html import render_digest_html, render_html
 from notifier.render.markdown import render_digest_markdown, render_markdown, truncate_utf8
 from notifier.render.slack import fallback_text, render_digest_slack, render_slack
 from notifier.render.text import render_digest_text, render_text
+from storage.kinds import kind_of
 
 SUBJECT_CHARS = 180
-# Which change of a bundle heads the message: the one that says most about the document.
-LEAD_ORDER = ("list.proposed", "criteria.changed", "list.entry_removed", "list.entry_changed", "list.entry_added",
-              "document.withdrawn", "document.edited", "document.new")
 
 
 class Rendering:
@@ -62,7 +60,8 @@ class Rendering:
             return self.alerts[0].headline_zh, self.alerts[0].headline_en
         n = len(self.alerts)
         if self.bundle:
-            lead = min(self.alerts, key=lambda a: LEAD_ORDER.index(a.kind) if a.kind in LEAD_ORDER else 99)
+            # The change that says most about the document heads the message (each kind's lead_rank).
+            lead = min(self.alerts, key=lambda a: kind_of(a.kind).lead_rank)
             return f"{lead.headline_zh}（共{n}项变更）", f"{lead.headline_en} ({n} changes)"
         review = sum(a.needs_review for a in self.alerts)
         flag = f"，{review}项需要复核" if review else ""

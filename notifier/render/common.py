@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from notifier.alert import Segment
+from diff.words import DiffOp
 
 CONTEXT_CHARS = 40
 MARKS = {"+": "+ 新增", "-": "- 移出", "old": "旧 old", "new": "新 new", "": ""}
 
 
-def compact(segments: list[Segment] | tuple[Segment, ...]) -> list[Segment]:
+def compact(segments: Sequence[DiffOp]) -> list[DiffOp]:
     """Keep changed words whole and trim long unchanged runs to some context on each side."""
     out = []
     last = len(segments) - 1
@@ -21,7 +22,7 @@ def compact(segments: list[Segment] | tuple[Segment, ...]) -> list[Segment]:
             continue
         head = "" if i == 0 else text[:CONTEXT_CHARS]
         tail = "" if i == last else text[-CONTEXT_CHARS:]
-        out.append(Segment("equal", f"{head}…{tail}", f"{head}…{tail}"))
+        out.append(DiffOp("equal", f"{head}…{tail}", f"{head}…{tail}"))
     return out
 
 

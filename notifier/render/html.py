@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
-from notifier.alert import Alert, Segment
+from diff.render import DEL_BACKGROUND, INS_BACKGROUND, marked_html
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import MARKS, compact, safe_url
 
 BODY = "font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;font-size:14px;" \
@@ -16,26 +19,16 @@ REVIEW = "background:#fff8c5;border:1px solid #d4a72c;padding:6px 10px;margin:8p
 TABLE = "border-collapse:collapse;margin:4px 0"
 TH = "text-align:left;padding:3px 10px 3px 0;color:#57606a;font-weight:normal;vertical-align:top"
 CELL = "padding:3px 8px;border:1px solid #d0d7de;vertical-align:top"
-INS = "background:#dafbe1;color:#116329;text-decoration:none"
-DEL = "background:#ffebe9;color:#a40e26"
 CODE = "font-family:SFMono-Regular,Consolas,monospace;font-size:12px;word-break:break-all"
-ROW_COLORS = {"+": "#dafbe1", "-": "#ffebe9", "old": "#ffebe9", "new": "#dafbe1", "": "#ffffff"}
+ROW_COLORS = {"+": INS_BACKGROUND, "-": DEL_BACKGROUND, "old": DEL_BACKGROUND, "new": INS_BACKGROUND, "": "#ffffff"}
 
 
 def e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def html_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
-    parts = []
-    for seg in compact(segments):
-        if seg.op in ("delete", "replace") and seg.old:
-            parts.append(f'<del style="{DEL}">{e(seg.old)}</del>')
-        if seg.op in ("insert", "replace") and seg.new:
-            parts.append(f'<ins style="{INS}">{e(seg.new)}</ins>')
-        if seg.op == "equal":
-            parts.append(e(seg.old or seg.new))
-    return "".join(parts)
+def html_diff(segments: Sequence[DiffOp]) -> str:
+    return marked_html(compact(segments))
 
 
 def link(label: str, url: str) -> str:
@@ -59,11 +52,11 @@ def render_html_fragment(alert: Alert) -> str:
         head = "".join(f'<th style="{CELL}">{e(h)}</th>' for h in
                        ("变动 / Change", "企业 / Enterprise", "省份 / Province", "类型 / Type")[skip:])
         rows = "".join(
-            f'<tr style="background:{ROW_COLORS.get(r.mark, "#ffffff")}">'
-            + "".join(f'<td style="{CELL}">{e(c)}</td>' for c in (MARKS.get(r.mark, r.mark), r.enterprise,
-                                                                   r.province, r.type)[skip:])
+            f'<tr style="background:{ROW_COLORS.get(mark, "#ffffff")}">'
+            + "".join(f'<td style="{CELL}">{e(c or "")}</td>' for c in (MARKS.get(mark, mark), r.enterprise,
+                                                                         r.province, r.type)[skip:])
             + "</tr>"
-            for r in alert.entries
+            for mark, r in alert.entries
         )
         out.append(f'<h3 style="{H3}">{e(alert.entries_caption)}</h3><table style="{TABLE}">'
                    f"<tr>{head}</tr>{rows}</table>")

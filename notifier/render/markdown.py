@@ -7,7 +7,10 @@ WeCom's <font> or a mention; square brackets in link labels do the same so links
 
 from __future__ import annotations
 
-from notifier.alert import Alert, Segment
+from collections.abc import Sequence
+
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import compact, safe_url
 
 TRUNCATED = "\n\n…内容过长，已截断 / truncated"
@@ -26,7 +29,7 @@ def md_link(label: str, url: str) -> str:
     return f"[{label}]({href.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
 
 
-def md_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+def md_diff(segments: Sequence[DiffOp]) -> str:
     parts = []
     for seg in compact(segments):
         old, new = md(" ".join(seg.old.split())), md(" ".join(seg.new.split()))
@@ -50,8 +53,8 @@ def render_markdown(alert: Alert) -> str:
     lines += [f"- **{md(k)}**：{md(v)}" for k, v in alert.facts]
     if alert.entries:
         lines += ["", f"**{md(alert.entries_caption)}**"]
-        for r in alert.entries:
-            mark = MD_MARKS.get(r.mark, r.mark)
+        for change, r in alert.entries:
+            mark = MD_MARKS.get(change, change)
             extra = "，".join(x for x in (r.province, r.type) if x)
             lines.append(f"- {md(mark)}{md(r.enterprise)}" + (f"（{md(extra)}）" if extra else ""))
     if alert.text_diff:

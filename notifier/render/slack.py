@@ -7,9 +7,11 @@ string from the web is escaped to entities before it enters a block.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from notifier.alert import Alert, Segment
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import MARKS, compact, safe_url
 
 MAX_BLOCKS = 50
@@ -37,7 +39,7 @@ def slack_link(label: str, url: str) -> str:
     return f"<{esc(href).replace('|', '%7C')}|{esc(label).replace('|', '｜')}>"
 
 
-def slack_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+def slack_diff(segments: Sequence[DiffOp]) -> str:
     """~struck~ for removed words, *bold* for added ones, spaced so CJK text keeps the marks."""
     parts = []
     for seg in compact(segments):
@@ -101,8 +103,8 @@ def alert_blocks(alert: Alert) -> list[Block]:
         blocks.append({"type": "section", "fields": fields[start:start + MAX_FIELDS]})
     if alert.entries:
         lines = [f"*{esc(alert.entries_caption)}*"]
-        lines += [" · ".join(x for x in (f"`{MARKS.get(r.mark, r.mark)}`" if r.mark else "", esc(r.enterprise),
-                                           esc(r.province), esc(r.type)) if x) for r in alert.entries]
+        lines += [" · ".join(x for x in (f"`{MARKS.get(mark, mark)}`" if mark else "", esc(r.enterprise),
+                                           esc(r.province or ""), esc(r.type)) if x) for mark, r in alert.entries]
         blocks += sections("\n".join(lines))
     if alert.text_diff:
         blocks += sections("*正文变更 / Text changes*\n" + slack_diff(alert.text_diff))

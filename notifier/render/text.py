@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from notifier.alert import Alert, Segment
-from notifier.chinese import display_width, pad
+from collections.abc import Sequence
+
+from diff.render import deleted_text, inserted_text, marked_text
+from diff.words import DiffOp
+from notifier.alert import Alert
 from notifier.render.common import MARKS, compact
+from storage.chinese import display_width, pad
 
 RULE = "─" * 40
 
 
-def text_diff(segments: list[Segment] | tuple[Segment, ...]) -> str:
+def text_diff(segments: Sequence[DiffOp]) -> str:
     """Word-level marks that survive any mail client: [-removed-]{+added+}."""
-    parts = []
-    for seg in compact(segments):
-        if seg.op == "equal":
-            parts.append(seg.old or seg.new)
-        elif seg.op == "delete":
-            parts.append(f"[-{seg.old}-]")
-        elif seg.op == "insert":
-            parts.append(f"{{+{seg.new}+}}")
-        else:
-            parts.append(f"[-{seg.old}-]{{+{seg.new}+}}")
-    return "".join(parts)
+    return marked_text(compact(segments))
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -40,12 +34,13 @@ def render_text(alert: Alert) -> str:
     lines += [f"{pad(label, width)}  {value}" for label, value in alert.facts]
     if alert.entries:
         header = ["变动 / Change", "企业 / Enterprise", "省份 / Province", "类型 / Type"]
-        rows = [[MARKS.get(e.mark, e.mark), e.enterprise, e.province, e.type] for e in alert.entries]
+        rows = [[MARKS.get(mark, mark), e.enterprise, e.province or "", e.type] for mark, e in alert.entries]
         if not alert.marked:
             header, rows = header[1:], [r[1:] for r in rows]
         lines += ["", alert.entries_caption, *_table([header, *rows])]
     if alert.text_diff:
-        lines += ["", "正文变更 / Text changes（[-删除-]{+新增+}）", "  " + text_diff(alert.text_diff)]
+        legend = f"（{deleted_text('删除')}{inserted_text('新增')}）"
+        lines += ["", f"正文变更 / Text changes{legend}", "  " + text_diff(alert.text_diff)]
     if alert.clauses:
         lines += ["", f"条款变更 / Clauses changed（{len(alert.clauses)}）"]
         for clause in alert.clauses:

@@ -1,0 +1,85 @@
+"""The criteria (规范条件 or its 管理办法) changed, clause by clause."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from diff.words import DiffOp
+from storage.kinds.base import ChangeKind, Details, Headline
+from storage.kinds.body import Body, ClauseRow, segments
+from storage.kinds.display import title_of
+from storage.vocab import Severity, Stage
+
+_MIIT_ART = "https://www.miit.gov.cn/jgsj/jns/wjfb/art/2024/art_a05ad4164f20482088a97fcbff80b987.html"
+
+
+@dataclass(kw_only=True)
+class CriteriaDetails(Details):
+    against: dict[str, Any] | None = None  # title and doc_number of the text compared with
+    # number, path, status, old, new, diff (word ops), numbers ([old, new] figures)
+    clauses: list[dict[str, Any]] | None = None
+
+
+class CriteriaChanged(ChangeKind):
+    """Critical in a final text; a warning while it is a draft for comment (征求意见).
+
+    The sample is the 2024 征求意见稿 (2024-08-14) against the 2024年本 (2024-12-24, as quoted
+    by 中国汽车报)."""
+
+    kind = "criteria.changed"
+    zh, en = "规范条件变更", "criteria changed"
+    default_severity = Severity.CRITICAL
+    lead_rank = 1
+    details_type = CriteriaDetails
+    sample = {
+        "category": "criteria", "title": "新能源汽车废旧动力电池综合利用行业规范条件（2024年本）",
+        "doc_number": "工业和信息化部公告2024年第42号",
+        "summary": "规范条件再生利用条款：杂质铝、铜含量要求由低于1%调整为低于1.5%", "published_at": "2024-12-24",
+        "url": _MIIT_ART,
+        "details": {"against": {"title": "新能源汽车废旧动力电池综合利用行业规范条件（2024年本）（征求意见稿）",
+                                "doc_number": ""},
+                    "clauses": [{"number": "（再生利用）", "status": "changed",
+                                 "old": "铜、铝回收率应不低于98%，杂质铝含量低于1%，杂质铜含量低于1%",
+                                 "new": "电极粉料回收率不低于98%，杂质铝含量低于1.5%，杂质铜含量低于1.5%",
+                                 "diff": [{"op": "replace", "old": "铜、铝", "new": "破碎分离后的电极粉料"},
+                                          {"op": "equal", "old": "回收率", "new": "回收率"},
+                                          {"op": "delete", "old": "应", "new": ""},
+                                          {"op": "equal", "old": "不低于98%，杂质铝含量低于",
+                                           "new": "不低于98%，杂质铝含量低于"},
+                                          {"op": "replace", "old": "1%", "new": "1.5%"},
+                                          {"op": "equal", "old": "，杂质铜含量低于", "new": "，杂质铜含量低于"},
+                                          {"op": "replace", "old": "1%", "new": "1.5%"}],
+                                 "numbers": [["1%", "1.5%"], ["1%", "1.5%"]]}]},
+    }
+
+    @classmethod
+    def severity(cls, change: Mapping[str, Any]) -> Severity:
+        return Severity.WARNING if change.get("stage") == Stage.DRAFT else Severity.CRITICAL
+
+    @classmethod
+    def headline(cls, change: Mapping[str, Any], details: CriteriaDetails) -> Headline:
+        clauses = details.clauses or []
+        counts: dict[str, int] = {}
+        for clause in clauses:
+            status = str(clause.get("status") or "changed")
+            counts[status] = counts.get(status, 0) + 1
+        gloss = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no clause details"
+        return (f"【规范条件】{title_of(change)}：{len(clauses)}条条款变更",
+                f"Criteria changed: {len(clauses)} clause(s) ({gloss})")
+
+    @classmethod
+    def build_body(cls, body: Body, details: CriteriaDetails, change: Mapping[str, Any]) -> None:
+        against = details.against or {}
+        if against:
+            label = " ".join(str(x) for x in (against.get("title"), against.get("doc_number")) if x)
+            body.facts.append(("对比版本 / Compared with", label))
+        for clause in details.clauses or []:
+            status = str(clause.get("status") or "changed")
+            diff = segments(clause.get("diff"))
+            if not diff:
+                old, new = str(clause.get("old") or ""), str(clause.get("new") or "")
+                diff = [DiffOp("replace" if old and new else ("delete" if old else "insert"), old, new)]
+            numbers = tuple((str(p[0]), str(p[1])) for p in clause.get("numbers") or [] if len(p) == 2)
+            body.clauses.append(ClauseRow(str(clause.get("number") or ""), status, tuple(diff), numbers))

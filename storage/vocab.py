@@ -1,0 +1,108 @@
+"""The closed vocabularies of the model: categories, stages, severities, health states, authorities.
+
+Each is declared once here, with its Chinese and English display names, and imported by the crawl,
+storage, the notifier and the CLI, so adding a category or renaming a state is one edit.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+
+class Vocab(StrEnum):
+    """A string enum whose members carry a Chinese and an English display name."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, value: str, zh: str, en: str) -> Vocab:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.zh = zh
+        member.en = en
+        return member
+
+    @property
+    def label(self) -> str:
+        """"白名单 / white-list": how alerts show a value to bilingual readers."""
+        return f"{self.zh} / {self.en}"
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(m.value for m in cls)
+
+
+class Category(Vocab):
+    """What a document is about (DESIGN §5, Relevance); `irrelevant` never alerts."""
+
+    WHITELIST = "whitelist", "白名单", "white-list"
+    CRITERIA = "criteria", "规范条件", "criteria"
+    INSPECTION = "inspection", "检查规程", "inspection"
+    PENALTY = "penalty", "处罚", "penalty"
+    RELATED = "related", "相关", "related"
+    IRRELEVANT = "irrelevant", "其他", "other"
+
+
+# Categories a document can be classified into by a rule (irrelevant is what is left over).
+RELEVANT_CATEGORIES: tuple[Category, ...] = tuple(c for c in Category if c is not Category.IRRELEVANT)
+# The categories a compliance team answers for: routed by default and re-fetched on every run.
+CONTENT_CATEGORIES: tuple[Category, ...] = (Category.WHITELIST, Category.CRITERIA, Category.INSPECTION,
+                                            Category.PENALTY)
+
+
+class Stage(Vocab):
+    """Where a document stands in its procedure, read from its body (never its headline)."""
+
+    PROPOSED = "公示", "公示", "proposed"
+    FINAL = "公告", "公告", "final"
+    DRAFT = "征求意见", "征求意见", "draft for comment"
+    ISSUED = "发布", "发布", "issued"
+
+
+class Severity(Vocab):
+    """How urgent a change is; the alert, the database and the routes use the same value."""
+
+    INFO = "info", "一般", "info"
+    WARNING = "warning", "注意", "warning"
+    CRITICAL = "critical", "重要", "critical"
+
+
+class Health(Vocab):
+    """The health of a source or one of its parts (DESIGN §8)."""
+
+    OK = "ok", "正常", "ok"
+    DEGRADED = "degraded", "部分异常", "degraded"
+    BROKEN = "broken", "解析失败", "broken"
+    BLOCKED = "blocked", "被拦截", "blocked"
+    FAILED = "failed", "无法访问", "failed"
+    STALE = "stale", "长时间未更新", "stale"
+
+
+# A run that ends in one of these counts as good: the source was read (DESIGN §8).
+GOOD_RUNS: tuple[Health, ...] = (Health.OK, Health.DEGRADED)
+
+
+class Authority(Vocab):
+    """The regulators watched; zh is the full name, `short` what headlines use."""
+
+    MIIT = "MIIT", "工业和信息化部", "MIIT"
+    SAMR = "SAMR", "国家市场监督管理总局", "SAMR"
+
+    @property
+    def short(self) -> str:
+        return _AUTHORITY_SHORT[self.value]
+
+
+_AUTHORITY_SHORT = {"MIIT": "工信部", "SAMR": "市场监管总局"}
+
+
+V = TypeVar("V", bound=Vocab)
+
+
+def lookup(enum: type[V], value: object) -> V | None:
+    """The member for `value`, or None for an empty or unknown value (data from old rows)."""
+    try:
+        return enum(str(value))
+    except ValueError:
+        return None
