@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from regwatch.config import Config
+from regwatch.crawl import stop_running_crawls
+from storage.db import open_db
 
 log = logging.getLogger("regwatch.scheduler")
 SHANGHAI = "Asia/Shanghai"
@@ -62,8 +64,6 @@ def crawl_and_deliver(config: Config, sources: list[str] | None, lock: threading
 
 def deliver(config: Config) -> None:
     from notifier.worker import deliver_due
-    from storage.db import open_db
-
     db = open_db(config.database)
     try:
         stats = deliver_due(db, config.notifier())
@@ -74,7 +74,6 @@ def deliver(config: Config) -> None:
 
 def check_staleness(config: Config) -> None:
     from crawler.sources import load_sources
-    from storage.db import open_db
     from storage.health import check_stale
 
     db = open_db(config.database)
@@ -87,8 +86,6 @@ def check_staleness(config: Config) -> None:
 
 def run_daemon(config: Config, *, once: bool = False) -> int:
     import click
-
-    from storage.db import open_db
 
     open_db(config.database).close()
     config.notifier()  # validate routes and channels before anything runs
@@ -124,8 +121,6 @@ def trigger_for(schedule: str) -> tuple[Any, float]:
 
 def overdue(config: Config, interval: dict[str, float], now: datetime) -> set[str]:
     """Sources whose last good run is older than their interval (or that never had one)."""
-    from storage.db import open_db
-
     db = open_db(config.database)
     try:
         last = {row["id"]: row["last_good_run_at"] for row in db.query("select id, last_good_run_at from sources")}
@@ -146,7 +141,6 @@ def _run_forever(config: Config, lock: threading.Lock) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from crawler.sources import load_sources
-    from regwatch.crawl import stop_running_crawls
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = BlockingScheduler(timezone=SHANGHAI)

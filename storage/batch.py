@@ -16,6 +16,7 @@ import time
 from sqlite_utils import Database
 
 from storage.blobs import BlobStore
+from storage.db import open_db
 
 
 class Batch:
@@ -71,8 +72,6 @@ class Writer:
 
     @classmethod
     def acquire(cls, db_path: str, blobs_root: str, max_docs: int, max_seconds: float) -> Writer:
-        from storage.db import open_db
-
         key = f"{db_path}\0{blobs_root}"
         writer = cls._open.get(key)
         if writer is None:

@@ -23,6 +23,7 @@ from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from storage.progress import load_progress
 from storage.vocab import CONTENT_CATEGORIES
 
 # Scrapy serves higher priorities first: a first run against the real sites reads the keyword
@@ -417,7 +418,6 @@ def _load_known(db_path: str | None, source_id: str) -> tuple[dict[str, dict[str
         return {}, {}
     from storage.db import open_db
     from storage.documents import known_documents
-    from storage.progress import load_progress
 
     db = open_db(db_path)
     try:
