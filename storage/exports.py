@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -33,10 +34,27 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     return out.getvalue()
 
 
-def _width(text: str) -> int:
-    import unicodedata
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+def _width(text: str) -> int:
+    return sum(_char_width(ch) for ch in text)
+
+
+def _clip(text: str, max_width: int) -> str:
+    """The longest prefix (at most all but the last two characters) that fits with "…" in
+    max_width columns, in one pass: trimming one character and measuring again was quadratic."""
+    if _width(text) <= max_width:
+        return text
+    used = end = 0
+    for ch in text[: max(0, len(text) - 2)]:
+        w = _char_width(ch)
+        if used + w > max_width - 1:
+            break
+        used += w
+        end += 1
+    return text[:end] + "…"
 
 
 def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, max_width: int = 48) -> str:
@@ -46,10 +64,7 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
         return "(none)"
 
     def clip(value: Any) -> str:
-        text = _cell(value).replace("\n", " ")
-        while _width(text) > max_width:
-            text = text[:-2] + "…"
-        return text
+        return _clip(_cell(value).replace("\n", " "), max_width)
 
     cells = [[clip(r.get(c)) for c in columns] for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(columns)]
