@@ -154,8 +154,11 @@ def _run_forever(config: Config, lock: threading.Lock) -> int:
     for source in sources:
         groups.setdefault(source.schedule, []).append(source.id)
     for ids in groups.values():
+        # max_instances=2: a crawl that outlasts its interval has the next one wait on the lock and
+        # start the moment it ends, instead of being skipped until the tick after (a whole interval
+        # of latency); coalesce keeps it at one waiting.
         scheduler.add_job(crawl_and_deliver, triggers[ids[0]][0], args=[config, ids, lock],
-                          id="crawl-" + "+".join(ids), max_instances=1, coalesce=True, misfire_grace_time=600)
+                          id="crawl-" + "+".join(ids), max_instances=2, coalesce=True, misfire_grace_time=600)
     if due:
         # At once, the sources whose last good run is older than their interval (a restart after
         # a pause, or the first run ever); the others wait for their next scheduled time.
