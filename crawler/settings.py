@@ -3,6 +3,8 @@
 Prefixed REGWATCH_* settings configure our own components.
 """
 
+from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
+
 from regwatch import __version__
 
 BOT_NAME = "regwatch"
@@ -41,6 +43,10 @@ COOKIES_ENABLED = True
 # --- Off: nothing listens -----------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# Scrapy imports every listed extension, even a disabled one, to normalise the list; these two
+# pull in aiohttp and twisted.conch, about a third of a small crawl's start-up. Leave them out.
+EXTENSIONS_BASE = {k: v for k, v in _SCRAPY_EXTENSIONS.items()
+                   if not k.endswith((".RemoteControl", ".TelnetConsole"))}
 
 # --- Reactor and engine -------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
