@@ -79,7 +79,7 @@ def bases(replica: ReplicaProcess) -> dict[str, str]:
     return {"miit": replica.miit, "samr": replica.samr}
 
 
-def scaled_figures(scale: int, repeats: int, use_urlwatch: bool) -> list[Figure]:
+def scaled_figures(scale: int, repeats: int, use_urlwatch: bool, urlwatch_runs: int) -> list[Figure]:
     """Full crawl vs floor, and unchanged re-crawl vs full crawl and vs urlwatch, at one scale."""
     ratio, cpu_ms, cpu_ratio, floor_s, crawl_s, reqs = [], [], [], [], [], []
     recrawl_share, recrawl_reqs, recrawl_vs_uw = [], [], []
@@ -100,7 +100,7 @@ def scaled_figures(scale: int, repeats: int, use_urlwatch: bool) -> list[Figure]
             again = crawl(replica, config, full=False, polite=False)
             recrawl_share.append(again.seconds / first.seconds)
             recrawl_reqs.append(again.requests / max(first.requests, 1))
-            if use_urlwatch:
+            if use_urlwatch and rep < urlwatch_runs:
                 if rep == 0:
                     write_jobs(folder, urls)
                     run_urlwatch(folder)  # fills the cache: the first look at every URL
@@ -183,6 +183,9 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=2.0, help="the polite run's download delay")
     parser.add_argument("--skip", action="append", default=[], choices=["scaled", "small", "polite"])
     parser.add_argument("--label", default="crawl", help="section name in bench/results.json")
+    parser.add_argument("--urlwatch-runs", type=int, default=1,
+                        help="paired urlwatch checks on the scaled site (each takes minutes at scale 600; "
+                             "the small site always has --repeats of them)")
     args = parser.parse_args()
     # A user's Python caches bytecode; a sandbox that turns caching off would charge every crawl
     # (and every urlwatch run) for compiling its imports again.
@@ -192,7 +195,7 @@ def main() -> int:
         print("  urlwatch is not installed (pip install -e '.[bench]'); its figures are skipped")
     figures: list[Figure] = []
     if "scaled" not in args.skip:
-        figures += scaled_figures(args.scale, args.repeats, use_urlwatch)
+        figures += scaled_figures(args.scale, args.repeats, use_urlwatch, args.urlwatch_runs)
     if "small" not in args.skip:
         figures += small_site_figures(args.repeats, use_urlwatch)
     if "polite" not in args.skip:
