@@ -1,21 +1,25 @@
 """The storage pipeline: fetched documents go into SQLite in batches (storage.batch: one
-transaction per batch, one savepoint per document), and each crawl leaves a crawl_runs row and,
-when the source's health changes, a health alert."""
+transaction per batch, one savepoint per document, the batch's blobs made durable before it
+commits), and each listing's backfill progress is saved when the spider closes.
+
+The run itself (its crawl_runs row and any health alert) is recorded by crawler.runs.RunBookkeeping,
+an extension on `spider_closed`, through the same per-process writer."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
+from sqlite_utils import Database
 
 from crawler.assemble import assemble
+from crawler.classify import load_rules
 from crawler.items import DocumentItem
+from options import default
 from storage.batch import Batch, Writer
 from storage.blobs import BlobStore
-from storage.changes import iso, utcnow
-from storage.health import finish_run, is_first_run
+from storage.health import is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
 from storage.progress import save_progress
 from storage.vocab import Category
@@ -32,28 +36,22 @@ class StoragePipeline:
             raise NotConfigured("REGWATCH_DB is not set")
         self.crawler = crawler
         self.db_path = db_path
-        self.blobs_root = settings.get("REGWATCH_BLOBS") or "regwatch-blobs"
-        self.blobs: BlobStore | None = None
-        self.writer: Writer | None = None
+        self.blobs_root = settings.get("REGWATCH_BLOBS") or default("blobs")
         self.batch_docs = settings.getint("REGWATCH_BATCH_DOCUMENTS", 100)
         self.batch_seconds = settings.getfloat("REGWATCH_BATCH_SECONDS", 2.0)
-        self.batch: Batch | None = None
-        self._commit_call: Any = None
         self.ingest_settings = IngestSettings(
             routes=iter_routes(settings.getlist("REGWATCH_ROUTES")),
-            suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", 0.25),
-            flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", 5),
-            withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", 2),
+            suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", default("suspect_removal_share")),
+            flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", default("flapping_window")),
+            withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", default("withdraw_after_runs")),
         )
         rules_path = settings.get("REGWATCH_CLASSIFY_RULES")
-        if rules_path:
-            from crawler.classify import load_rules
-
-            self.rules = load_rules(rules_path)
-        else:
-            self.rules = None
-        self.db = None
-        self.started_at = ""
+        self.rules = load_rules(rules_path) if rules_path else None
+        self.writer: Writer | None = None
+        self.db: Database | None = None
+        self.blobs: BlobStore | None = None
+        self.batch: Batch | None = None
+        self._commit_call: Any = None
         self.deferred: list[tuple[Any, list[str]]] = []
 
     @classmethod
@@ -63,7 +61,6 @@ class StoragePipeline:
     def open_spider(self) -> None:
         self.writer = Writer.acquire(self.db_path, self.blobs_root, self.batch_docs, self.batch_seconds)
         self.db, self.blobs, self.batch = self.writer.db, self.writer.blobs, self.writer.batch
-        self.started_at = iso(utcnow())
         spider = self.crawler.spider
         self.ingest_settings.baseline = is_first_run(self.db, spider.name)
 
@@ -107,6 +104,7 @@ class StoragePipeline:
     def _ingest(self, doc: Any, problems: list[str]) -> None:
         spider = self.crawler.spider
         stats = self.crawler.stats
+        assert self.db is not None
         result = ingest(self.db, doc, self.ingest_settings)
         for problem in problems + result.problems:
             spider.health.note(f"{doc.title[:40]}: {problem}")
@@ -116,42 +114,21 @@ class StoragePipeline:
         stats.inc_value("regwatch/changes", len(result.change_ids))
 
     def close_spider(self) -> None:
-        spider = self.crawler.spider
-        if self.db is None:
+        if self.db is None or self.batch is None or self.writer is None:
             return
+        if self._commit_call is not None and self._commit_call.active():
+            self._commit_call.cancel()
         # White-list and criteria documents are folded in in publication order, so a proposal
         # and its final list (or a draft and the text it revises) found in one crawl compare
         # the same way as when they were found a week apart.
-        assert self.batch is not None
-        if self._commit_call is not None and self._commit_call.active():
-            self._commit_call.cancel()
         for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
             self.batch.open()
             self._ingest(doc, problems)
             self.batch.done_one()
         self.deferred.clear()
-        save_progress(self.db, spider.name, spider.backfill.state)
-        self.batch.commit()
-        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                 for k, v in (self.crawler.stats.get_stats() or {}).items()}
-        codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
-                 if k.startswith("downloader/response_status_count/")}
-        finish_run(
-            self.db,
-            source_id=spider.name,
-            source=spider.source,
-            started_at=self.started_at,
-            status=spider.health.status(),
-            message=spider.health.message(),
-            pages=spider.health.listing_pages,
-            items=int(stats.get("item_scraped_count", 0)),
-            requests=int(stats.get("downloader/request_count", 0)),
-            http_codes=json.dumps(codes),
-            errors=len(spider.health.errors),
-            stats=json.dumps(stats, default=str),
-            problems=spider.health.notes,
-            routes=self.ingest_settings.routes,
-        )
-        assert self.writer is not None
+        spider = self.crawler.spider
+        backfill = getattr(spider, "backfill", None)
+        if backfill is not None:
+            save_progress(self.db, spider.name, backfill.state)
         self.writer.release()
         self.db = None

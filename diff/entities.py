@@ -105,12 +105,6 @@ def _row_changes(a: Row, b: Row) -> tuple[str, ...]:
     return tuple(out)
 
 
-def fields_changed(old: Any, new: Any) -> tuple[str, ...]:
-    """Which of enterprise (by normalised name), province, type and batch differ. A batch
-    counts only when both sides give one."""
-    return _row_changes(_row(old), _row(new))
-
-
 def diff_entries(
     old: Sequence[Any], new: Sequence[Any], *, rename_threshold: float = 0.8
 ) -> EntityDiff:
@@ -237,14 +231,6 @@ def _bucket(rows: Sequence[Row], free: Iterable[int]) -> dict[tuple[str, str], l
     for n in sorted(free):
         out[(rows[n][_PROVINCE], rows[n][_TYPE])].append(n)
     return out
-
-
-def removal_share(diff: EntityDiff, current_size: int) -> float:
-    """The share of the current list (before the change) that the diff would remove; the
-    storage layer marks the change suspect above a configured share (25% by default)."""
-    if current_size <= 0:
-        return 0.0
-    return len(diff.removed) / current_size
 
 
 def entry_to_dict(entry: Any) -> dict[str, Any]:

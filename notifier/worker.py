@@ -26,10 +26,10 @@ from sqlite_utils import Database
 from notifier import outbox
 from notifier.alert import build_alert
 from notifier.channels import Channel, Message
-from notifier.config import NotifierConfig
 from notifier.errors import ConfigError, DeliveryError
 from notifier.ids import delivery_id, digest_delivery_id
 from notifier.render import Rendering
+from notifier.routes import NotifierConfig
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
 from storage.kinds import kind_of

@@ -71,8 +71,8 @@ class Writer:
         self.users = 0
 
     @classmethod
-    def acquire(cls, db_path: str, blobs_root: str, max_docs: int, max_seconds: float) -> Writer:
-        key = f"{db_path}\0{blobs_root}"
+    def acquire(cls, db_path: str, blobs_root: str, max_docs: int = 100, max_seconds: float = 2.0) -> Writer:
+        key = str(db_path)
         writer = cls._open.get(key)
         if writer is None:
             db = open_db(db_path)

@@ -95,3 +95,14 @@ class Watcher:
 @pytest.fixture
 def watcher(replica, tmp_path) -> Watcher:
     return Watcher(replica, tmp_path)
+
+
+# Fixtures that crawl the replica through Scrapy: a test using one is slow, and `make test-fast`
+# (-m "not integration") skips it. Tests that crawl some other way carry the marker themselves.
+CRAWLING_FIXTURES = frozenset({"watcher", "crawled"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if CRAWLING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)

@@ -138,9 +138,9 @@ def test_override_keeps_the_rest(tmp_path: Path) -> None:
 
 INVALID = [
     ("unknown-top-key", 'titel_factor = 3\n',
-     "unknown key 'titel_factor' in [top level]; allowed keys: version, title_factor"),
+     "[top level]: unknown key 'titel_factor'; allowed keys: attachment_factor, categories, column_hints"),
     ("unknown-category-key", '[categories.whitelist]\nthreshold = 3\n',
-     "unknown key 'threshold' in [categories.whitelist]; allowed keys: priority, min_score, requires_any"),
+     "[categories.whitelist]: unknown key 'threshold'; allowed keys: min_score, negative, patterns, phrases"),
     ("unknown-category", '[categories.recall]\nmin_score = 1\n',
      "unknown category 'recall' in [categories]; allowed categories: whitelist, criteria, inspection, penalty"),
     ("unknown-stage", '[stages."草案".phrases]\n"草案" = 1\n',
@@ -160,5 +160,5 @@ def test_invalid_rules_are_refused_clearly(tmp_path: Path, text: str, message: s
 
 
 def test_missing_override_file(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match="cannot read rules file"):
+    with pytest.raises(RulesError, match="absent.toml: cannot read"):
         load_rules(tmp_path / "absent.toml")

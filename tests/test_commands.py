@@ -99,6 +99,7 @@ def test_verify_suppliers(crawled, tmp_path):
     assert status["某某不存在的公司"]["status"] == "not_found"
 
 
+@pytest.mark.integration  # crawls the replica
 def test_verify_a_proposed_enterprise(replica, tmp_path):
     from tests.conftest import Watcher
 

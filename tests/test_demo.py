@@ -6,6 +6,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
+
 
 def test_demo_walks_the_timeline_and_delivers(tmp_path):
     done = subprocess.run([sys.executable, "-m", "regwatch.cli", "demo", "--workdir", str(tmp_path / "demo")],

@@ -117,7 +117,7 @@ def test_unknown_selector_key_in_sources_toml_names_allowed_keys(monkeypatch: py
     real = crawler.sources._load_builtin()
     real["miit"]["article"]["bodee"] = "x"
     monkeypatch.setattr(crawler.sources, "_load_builtin", lambda: real)
-    with pytest.raises(SourceError, match="allowed: title, time, source, body, remove, attachments"):
+    with pytest.raises(SourceError, match="unknown key 'bodee'; allowed keys: attachments, body, remove, source"):
         load_sources()
 
 

@@ -13,10 +13,9 @@ from crawler.extract.decoding import decode_html
 from crawler.extract.htmltext import html_text_and_tables, one_line, parse_document, select
 from diff.text import normalize
 
-__all__ = ["ARTICLE_SELECTOR_KEYS", "ATTACHMENT_EXTENSIONS", "GENERIC_ARTICLE_SELECTORS", "Article",
+__all__ = ["ATTACHMENT_EXTENSIONS", "GENERIC_ARTICLE_SELECTORS", "Article",
            "extract_article", "looks_like_attachment"]
 
-ARTICLE_SELECTOR_KEYS = ("title", "time", "source", "body", "remove", "attachments")
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".et")
 DEFAULT_ATTACHMENT_SELECTOR = "a[href]"
 

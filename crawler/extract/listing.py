@@ -10,9 +10,7 @@ from urllib.parse import urljoin
 from crawler.extract.htmltext import compiled, one_line, parse_document, select
 from diff.text import normalize
 
-__all__ = ["LISTING_SELECTOR_KEYS", "ListingRow", "Pagination", "extract_listing_rows", "pagination_info"]
-
-LISTING_SELECTOR_KEYS = ("row", "link", "date", "title_attr")
+__all__ = ["ListingRow", "Pagination", "extract_listing_rows", "pagination_info"]
 
 
 class ListingRow(NamedTuple):

@@ -23,6 +23,7 @@ from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from options import default
 from storage.progress import load_progress
 from storage.vocab import CONTENT_CATEGORIES
 
@@ -69,8 +70,8 @@ class HanwebSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.health = CrawlHealth()
         self.full = False
-        self.max_pages = 50
-        self.backfill = Backfill({}, 5)
+        self.max_pages: int = default("max_pages")
+        self.backfill = Backfill({}, default("history_pages"))
         self.only_url = ""
         self._rechecked = False
 
@@ -82,10 +83,10 @@ class HanwebSpider(scrapy.Spider):
         spider.source = load_sources(overrides)[spider.name]
         full = kwargs.get("full", settings.getbool("REGWATCH_FULL"))
         spider.full = str(full).lower() in ("1", "true", "yes")
-        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", 50)
+        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", default("max_pages"))
         spider.only_url = settings.get("REGWATCH_ONLY_URL") or ""
         spider.known, progress = _load_known(settings.get("REGWATCH_DB"), spider.name)
-        spider.backfill = Backfill(progress, settings.getint("REGWATCH_BACKFILL_PAGES", 5))
+        spider.backfill = Backfill(progress, settings.getint("REGWATCH_BACKFILL_PAGES", default("history_pages")))
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
         return spider
 

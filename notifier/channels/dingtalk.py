@@ -10,7 +10,7 @@ from urllib.parse import quote_plus
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
-from notifier.options import Option
+from options import Option
 
 MARKDOWN_BYTES = 18000
 TITLE_CHARS = 60

@@ -10,9 +10,9 @@ from typing import Any
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
-from notifier.options import Option
 from notifier.render import Rendering
 from notifier.render.common import safe_url
+from options import Option
 from storage.vocab import Severity
 
 CARD_MARKDOWN_BYTES = 20000
