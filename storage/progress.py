@@ -24,7 +24,7 @@ def save_progress(db: Database, source_id: str, progress: Mapping[str, Mapping[s
     now = iso(utcnow())
     with immediate(db):
         for listing, p in progress.items():
-            db["listing_progress"].upsert(
+            db.table("listing_progress").upsert(
                 {"source_id": source_id, "listing": listing, "remaining": p.get("remaining"),
                  "total": p.get("total"), "complete": int(bool(p.get("complete"))), "updated_at": now},
                 pk=("source_id", "listing"))
