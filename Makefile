@@ -40,7 +40,7 @@ typecheck: $(STAMP)
 BENCH_STAMP := $(VENV)/.installed-bench
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,demo,bench]'
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
