@@ -101,6 +101,7 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
         raise
     finally:
         _running.discard(proc)
+        _stopping.discard(proc)
     statuses: dict[str, str] = {}
     for line in stdout.splitlines():
         if line.startswith('{"statuses"'):
@@ -109,13 +110,16 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
 
 
 _running: set[subprocess.Popen[str]] = set()
+_stopping: set[subprocess.Popen[str]] = set()
 
 
 def stop_running_crawls() -> int:
     """Ask every crawl child of this process to stop (SIGTERM: Scrapy closes its spiders, so
     each run is stored and recorded before the child exits). Returns how many were asked."""
-    children = list(_running)
+    children = [proc for proc in _running if proc not in _stopping]
     for proc in children:
         if proc.poll() is None:
+            # Once only: Scrapy takes a second SIGTERM as "stop now", skipping the clean close.
+            _stopping.add(proc)
             proc.terminate()
     return len(children)

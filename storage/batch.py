@@ -77,6 +77,7 @@ class Writer:
         if writer is None:
             db = open_db(db_path)
             blobs = BlobStore(blobs_root, deferred=True)
+            blobs.sweep_stale_temp()
             writer = cls._open[key] = cls(key, db, blobs, Batch(db, blobs, max_docs, max_seconds))
         writer.users += 1
         return writer

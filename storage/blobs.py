@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from options import default
@@ -92,6 +93,23 @@ class BlobStore:
         if sha256_hex(data) != digest:
             raise CorruptBlob(f"blob {digest} is corrupt: its bytes hash to {sha256_hex(data)}")
         return data
+
+    def sweep_stale_temp(self, older_than: float = 3600.0) -> int:
+        """Remove temp files a killed writer left behind (never referenced by any row: a row
+        commits only after its blob is renamed into place). Only old ones: another process
+        may be writing right now."""
+        if not self.root.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        removed = 0
+        for tmp in self.root.glob("*/.tmp-*"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def exists(self, digest: str) -> bool:
         return digest in self._pending or self.path_for(digest).exists()
