@@ -1,14 +1,16 @@
 # make run       — install into .venv and run the main job (regwatch run) on the embedded defaults
 # make test      — install into .venv (dev and demo extras): ruff, mypy, then every test
 # make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
+# make screenshots — the web UI's pages at 1280 px into docs/screenshots/
 # make demo      — the whole cycle offline against the replica, with local mail and chat sinks
 # make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make fuzz      — the long fuzz campaign over every reader of hostile input (CI runs a short one)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint typecheck bench demo clean
+.PHONY: install run test test-fast lint typecheck bench demo fuzz clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +27,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/regwatch run
 
-test: lint typecheck
+# Headless Chromium for the web UI's browser test (Debian packages; CI runs as root on a fresh machine).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver fonts-wqy-zenhei; }
+
+test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
 test-fast: lint
@@ -33,6 +40,9 @@ test-fast: lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+fuzz: $(STAMP)
+	REGWATCH_FUZZ=campaign $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -45,6 +55,9 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run_all.py
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.screenshots docs/screenshots
 
 demo: $(STAMP)
 	$(BIN)/regwatch demo

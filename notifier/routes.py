@@ -122,6 +122,7 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         kinds=values["kinds"] or (),
         keywords=values["keywords"] or (),
         ops=values["ops"],
+        review=values["review"],
         mode=values["mode"],
         **optional,
     )

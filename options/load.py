@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from options.base import ConfigError, validate
+from options.base import ConfigError, refuse_credentials, validate
 from options.declared import GENERAL, SOURCE_OVERRIDE, TOP_LEVEL
 from options.envsubst import expand_env
 
@@ -89,10 +89,16 @@ def _source_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> di
     for source_id, section in raw_sources.items():
         if not isinstance(section, dict):
             raise ConfigError(f"sources.{source_id} must be a table")
+        if "platform" in section:
+            # A whole source definition (a `page` source, say), declared by SOURCE: the crawler's
+            # load_sources validates it, and regwatch.config does so at load time.
+            sources[source_id] = dict(section)
+            continue
         checked = validate(f"sources.{source_id}", SOURCE_OVERRIDE, section)
         sources[source_id] = {k: v for k, v in checked.items() if k in section}
     for key, value in environ.items():
         match = re.fullmatch(r"REGWATCH_([A-Z0-9_]+)_BASE_URL", key)
         if match and value:
+            refuse_credentials(value, key)
             sources.setdefault(match.group(1).lower(), {})["base_url"] = value
     return sources

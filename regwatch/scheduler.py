@@ -7,7 +7,6 @@ Crawls never send, and the notifier never crawls: they meet only in the database
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import socket
 import threading
@@ -15,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from options.base import EVERY
 from regwatch.config import Config
 from regwatch.crawl import stop_running_crawls
 from storage.db import open_db
@@ -99,7 +99,6 @@ def run_daemon(config: Config, *, once: bool = False) -> int:
     return _run_forever(config, lock)
 
 
-_EVERY = re.compile(r"every\s+(\d+(?:\.\d+)?)\s*(s|m|h)", re.I)
 _UNIT = {"s": 1, "m": 60, "h": 3600}
 
 
@@ -109,7 +108,7 @@ def trigger_for(schedule: str) -> tuple[Any, float]:
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    match = _EVERY.fullmatch(schedule.strip())
+    match = EVERY.fullmatch(schedule.strip())
     if match:
         seconds = float(match.group(1)) * _UNIT[match.group(2).lower()]
         return IntervalTrigger(seconds=seconds, timezone=SHANGHAI), seconds

@@ -22,15 +22,24 @@ class RouteFilter:
     kinds: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     ops: bool = False
+    review: bool = False  # also low-confidence classifications (needs_review), irrelevant ones included
     mode: str = "immediate"
     digest_at: str = "09:00"
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def _wanted_kind_and_authority(self, change: Mapping[str, Any]) -> bool:
+        kind = str(change.get("kind", ""))
+        if self.kinds and not any(kind == k or kind.startswith(k.rstrip("*")) for k in self.kinds):
+            return False
+        return not self.authorities or change.get("authority") in self.authorities
 
     def matches(self, change: Mapping[str, Any]) -> bool:
         kind = str(change.get("kind", ""))
         declared = ChangeKind.registry.get(kind)
         if declared is not None and declared.for_operators:
             return self.ops
+        if self.review and change.get("needs_review"):
+            return self._wanted_kind_and_authority(change)
         if self.ops and not self.categories:
             return False
         category = change.get("category") or Category.IRRELEVANT

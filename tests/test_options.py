@@ -17,12 +17,17 @@ from options import (
     NOTIFY,
     ROUTE,
     RULES_CATEGORY,
+    RULES_ENFORCEMENT,
+    RULES_REVIEW,
     RULES_SCORED,
+    RULES_SHORT_TEXT,
     RULES_TOP,
     SOURCE,
     SOURCE_ARTICLE,
+    SOURCE_COLUMN,
     SOURCE_LISTING,
     SOURCE_OVERRIDE,
+    SOURCE_PAGE_LISTING,
     ConfigError,
     Option,
     validate,
@@ -35,7 +40,8 @@ DECLARED = {
     "[regwatch]": GENERAL, "[sources.<id>]": SOURCE_OVERRIDE, "[notify]": NOTIFY, "[routes.<name>]": ROUTE,
     "sources.toml": SOURCE, "article selectors": SOURCE_ARTICLE, "listing selectors": SOURCE_LISTING,
     "rules": RULES_TOP, "rules scored table": RULES_SCORED,
-    "rules category": RULES_CATEGORY,
+    "rules category": RULES_CATEGORY, "page listing": SOURCE_PAGE_LISTING, "columns": SOURCE_COLUMN,
+    "rules short_text": RULES_SHORT_TEXT, "rules enforcement": RULES_ENFORCEMENT, "rules review": RULES_REVIEW,
 }
 
 

@@ -7,10 +7,12 @@ Shared by article pages, listing fragments and HTML attachments, so all three re
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from crawler.extract import limits
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
+from crawler.selectors import SelectorSyntaxError, compiled
+from crawler.selectors import select as select_any
 from diff.text import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,23 +39,12 @@ def parse_document(text: str) -> HtmlElement | None:
         return None
 
 
-@lru_cache(maxsize=256)
-def compiled(selector: str) -> Any:
-    """A CSS selector compiled to XPath once per process (compiling it on every call was about
-    4% of a crawl's CPU)."""
-    from lxml.cssselect import CSSSelector
-
-    return CSSSelector(selector, translator="html")
-
-
 def select(root: HtmlElement, selector: str, key: str) -> list[HtmlElement]:
-    from cssselect import SelectorError as CssError
-
+    """CSS, or XPath where the selector says so (`xpath:` or a leading /): crawler.selectors."""
     try:
-        match = compiled(selector)
-    except CssError as exc:
-        raise SelectorError(f"selector {key}={selector!r} does not parse: {exc}") from exc
-    return match(root)
+        return select_any(root, selector, key)
+    except SelectorSyntaxError as exc:
+        raise SelectorError(str(exc)) from exc
 
 
 _BLOCK_TAGS = {
@@ -107,6 +98,7 @@ def _table_grid_marked(table) -> tuple[list[list[str]], list[list[bool]]]:
     grid: list[list[str]] = []
     copies: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}
+    cells_seen = 0
     for tr in _direct_rows(table):
         cells = [c for c in tr if _tag(c) in ("td", "th")]
         row: list[str] = []
@@ -129,19 +121,23 @@ def _table_grid_marked(table) -> tuple[list[list[str]], list[list[bool]]]:
             while take_pending():
                 pass
             value = _cell_text(cell)
-            colspan = _span(cell.get("colspan"), 50)
-            rowspan = _span(cell.get("rowspan"), 1000)
+            colspan = _span(cell.get("colspan"), limits.MAX_COLSPAN)
+            rowspan = _span(cell.get("rowspan"), limits.MAX_ROWSPAN)
+            limits.grid_guard(col + colspan, cells_seen + col + colspan, "an HTML table")
             for k in range(colspan):
                 row.append(value)
                 copy.append(k > 0)
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, value)
                 col += 1
-        while pending and col <= max(pending):
+        end = max(pending) if pending else -1  # computed once: the loop below only pops keys
+        while col <= end:
             if not take_pending():
                 row.append("")
                 copy.append(False)
                 col += 1
+        cells_seen += len(row)
+        limits.grid_guard(len(row), cells_seen, "an HTML table")
         grid.append(row)
         copies.append(copy)
     width = max((len(r) for r in grid), default=0)

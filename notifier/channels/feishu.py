@@ -11,7 +11,7 @@ from typing import Any
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
 from notifier.render import Rendering
-from notifier.render.common import safe_url
+from notifier.render.common import inert_text, safe_url
 from options import Option
 from storage.vocab import Severity
 
@@ -29,20 +29,26 @@ def card(rendering: Rendering) -> dict[str, Any]:
     urgent = any(a.needs_review or a.payload.get("severity") == Severity.CRITICAL for a in rendering.alerts)
     return {
         "config": {"wide_screen_mode": True},
-        "header": {"title": {"tag": "plain_text", "content": rendering.headline[0]},
+        "header": {"title": {"tag": "plain_text", "content": inert_text(rendering.headline[0])},
                    "template": "red" if urgent else "blue"},
         "elements": [{"tag": "markdown", "content": rendering.markdown_within(CARD_MARKDOWN_BYTES)}],
     }
 
 
 def post_content(rendering: Rendering) -> dict[str, Any]:
-    lines: list[list[dict[str, str]]] = [[{"tag": "text", "text": line}] for line in
+    lines: list[list[dict[str, str]]] = [[{"tag": "text", "text": inert_text(line)}] for line in
                                          rendering.text.splitlines()[:200]]
     for alert in rendering.alerts:
         for label, url in alert.links:
             if safe_url(url):
-                lines.append([{"tag": "a", "text": label, "href": url}])
-    return {"post": {"zh_cn": {"title": rendering.headline[0], "content": lines}}}
+                lines.append([{"tag": "a", "text": inert_text(label), "href": url}])
+    return {"post": {"zh_cn": {"title": inert_text(rendering.headline[0]), "content": lines}}}
+
+
+def plain_text(rendering: Rendering) -> str:
+    """The text message: content made inert, then our own links, which Feishu makes clickable."""
+    links = [url for alert in rendering.alerts for _, url in alert.links if safe_url(url)]
+    return "\n".join([inert_text(rendering.text[:TEXT_CHARS]), *links])
 
 
 class FeishuChannel(Channel, kind="feishu"):
@@ -63,7 +69,7 @@ class FeishuChannel(Channel, kind="feishu"):
         elif kind == "post":
             body = {"msg_type": "post", "content": post_content(rendering)}
         else:
-            body = {"msg_type": "text", "content": {"text": rendering.text[:TEXT_CHARS]}}
+            body = {"msg_type": "text", "content": {"text": plain_text(rendering)}}
         if self.settings["secret"]:
             timestamp = int(time.time())
             body["timestamp"] = str(timestamp)

@@ -12,7 +12,7 @@ from typing import Any
 
 from diff.words import DiffOp
 from notifier.alert import Alert
-from notifier.render.common import MARKS, compact, safe_url
+from notifier.render.common import MARKS, compact, inert_text, no_autolink, safe_url
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 3000
@@ -24,8 +24,14 @@ MAX_CONTEXT_ELEMENTS = 10
 Block = dict[str, Any]
 
 
-def esc(text: object) -> str:
+def esc_url(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def esc(text: object) -> str:
+    """Content for mrkdwn: entities for & < > (so no <!channel>, <!here> or <url|label>), a
+    full-width @, and bare URLs broken so that Slack does not link them."""
+    return no_autolink(esc_url(text).replace("@", "＠"))
 
 
 def clip(text: str, limit: int) -> str:
@@ -36,7 +42,7 @@ def slack_link(label: str, url: str) -> str:
     href = safe_url(url)
     if href is None:
         return f"{esc(label)}: {esc(url)}"
-    return f"<{esc(href).replace('|', '%7C')}|{esc(label).replace('|', '｜')}>"
+    return f"<{esc_url(href).replace('|', '%7C')}|{esc(label).replace('|', '｜')}>"
 
 
 def slack_diff(segments: Sequence[DiffOp]) -> str:
@@ -90,7 +96,8 @@ def context(texts: list[str]) -> Block:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(" ".join(text.split()), HEADER_CHARS)}}
+    text = inert_text(" ".join(text.split()))
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_CHARS)}}
 
 
 def alert_blocks(alert: Alert) -> list[Block]:
