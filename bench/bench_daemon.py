@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import Figure, machine, save, table  # noqa: E402
-from regwatch.sinks import HttpReceiver, SmtpSink  # noqa: E402
+from replica.sinks import HttpReceiver, SmtpSink  # noqa: E402
 from replica.testing import ReplicaProcess  # noqa: E402
 
 SOURCES = ("miit", "samr")
