@@ -110,9 +110,14 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
     if values["mode"] != "digest" and values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
+    owner = values["owner_channel"] or ""
+    if owner and (owner not in channels or channels[owner].kind != "email"):
+        raise ConfigError(f"{where}.owner_channel: {owner!r} is not a defined email channel")
+    if owner and not values["watchlist"]:
+        raise ConfigError(f"{where}.owner_channel: only used with watchlist = true")
     categories = values["categories"]
     if categories is None:
-        categories = () if values["ops"] else tuple(CONTENT_CATEGORIES)
+        categories = () if values["ops"] or values["watchlist"] else tuple(CONTENT_CATEGORIES)
     optional = {"digest_at": values["digest_at"]} if values["digest_at"] else {}
     return RouteFilter(
         name=name,
@@ -124,5 +129,7 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         ops=values["ops"],
         review=values["review"],
         mode=values["mode"],
+        watchlist=values["watchlist"],
+        owner_channel=owner,
         **optional,
     )

@@ -66,6 +66,7 @@ class Delivery:
     delivery_id: str
     rendering: Rendering | None = None
     error: str | None = None  # could not even be rendered
+    recipients: tuple[str, ...] = ()  # a supplier alert to its owner
 
     @property
     def row_ids(self) -> list[int]:
@@ -160,7 +161,7 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None
     deliveries: list[Delivery] = []
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        if row["route"] in digests:
+        if row["route"] in digests and not owner_recipients(row):  # an owner's copy never waits for a digest
             groups.setdefault((row["route"], row["channel"]), []).append(row)
         else:
             groups.setdefault((row["route"], row["channel"], *bundle_key(row)), []).append(row)
@@ -173,11 +174,11 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None
             parts.extend(_bundle_parts(route, channel, key[1], members, config, db))
     for route, channel, members, bundle_id in parts:
         made = [rendering_for(r) for r in members]
-        if len(members) == 1 and route not in digests and bundle_id is None:
+        if len(members) == 1 and (route not in digests or owner_recipients(members[0])) and bundle_id is None:
             one = made[0]
             deliveries.append(Delivery(route, channel, members, row_delivery_id(members[0]),
                                        one if isinstance(one, Rendering) else None,
-                                       one if isinstance(one, str) else None))
+                                       one if isinstance(one, str) else None, owner_recipients(members[0])))
             continue
         errors = [m for m in made if isinstance(m, str)]
         ident = bundle_id or digest_delivery_id(row_delivery_id(r) for r in members)
@@ -227,6 +228,14 @@ def _bundle_parts(route: str, channel: str, bundle: str, members: list[dict[str,
     return out
 
 
+def owner_recipients(row: dict[str, Any]) -> tuple[str, ...]:
+    """The owner's address a supplier alert row is addressed to, if any."""
+    try:
+        return tuple(json.loads(row["payload"]).get("deliver_to") or ())
+    except ValueError:
+        return ()
+
+
 def row_delivery_id(row: dict[str, Any]) -> str:
     return delivery_id(row["dedupe_key"], row["created_at"])
 
@@ -243,7 +252,7 @@ def send_all(channel: Channel, items: list[Delivery], results: queue.Queue[Outco
             results.put(Outcome(d, "failed", d.error or "nothing to send"))
             continue
         try:
-            detail = channel.deliver(Message(d.delivery_id, d.rendering, d.route))
+            detail = channel.deliver(Message(d.delivery_id, d.rendering, d.route, d.recipients))
         except DeliveryError as exc:
             failure = str(exc)
             results.put(Outcome(d, "failed", failure))

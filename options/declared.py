@@ -23,7 +23,7 @@ def _version() -> str:
 
 # --------------------------------------------------------------------------- regwatch.toml
 
-TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")
+TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "watchlist")
 
 GENERAL: dict[str, Option] = {
     "database": Option("str", "SQLite database file (also `--db` or `$REGWATCH_DB`).", default="regwatch.db"),
@@ -88,6 +88,20 @@ ROUTE: dict[str, Option] = {
                   default=False),
     "review": Option("bool", "Also receive the documents whose classification is a close call (needs review), "
                      "even those classified irrelevant.", default=False),
+    "watchlist": Option("bool", "Receive the `supplier.*` alerts about watched suppliers (and nothing else unless "
+                        "`categories` is set).", default=False),
+    "owner_channel": Option("str", "An email channel through which each supplier alert also goes to the "
+                            "supplier's owner (watchlist routes only)."),
+}
+
+WATCHLIST: dict[str, Option] = {
+    "report": Option("str", "How often the supplier verification report is e-mailed.", default="off",
+                     choices=("off", "daily", "weekly")),
+    "report_at": Option("time", "When the report goes out, HH:MM Asia/Shanghai.", default="08:00"),
+    "report_day": Option("str", "Weekday of a weekly report.", default="mon",
+                         choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+    "report_channel": Option("str", "The email channel (a `[channels.*]` name) the report goes through.",
+                             default=""),
 }
 
 # --------------------------------------------------------------------------- crawler/sources.toml

@@ -234,8 +234,44 @@ def m0003_analyst_views(db: Database) -> None:
     """)
 
 
-@migrations(name="0004_listing_progress")
-def m0004_listing_progress(db: Database) -> None:
+@migrations(name="0004_supplier_watchlist")
+def m0004_supplier_watchlist(db: Database) -> None:
+    """The supplier watchlist, each supplier's resolution to a listed enterprise (with who
+    confirmed a probable match, and when), and the verification reports sent."""
+    db["watchlist"].create(
+        {
+            "id": int,
+            "name": str,
+            "name_en": str,
+            "supplier_id": str,
+            "contract_ref": str,
+            "owner_email": str,
+            "added_at": str,
+            "resolution": str,  # resolved | probable | unresolved | confirmed | rejected
+            "enterprise": str,
+            "normalized_name": str,
+            "status": str,  # the last verification status: listed, proposed, revoked, ...
+            "score": float,
+            "how": str,
+            "reason": str,
+            "candidates": str,
+            "confirmed_by": str,
+            "confirmed_at": str,
+            "checked_at": str,
+        },
+        pk="id",
+    )
+    db["watchlist"].create_index(["normalized_name"])
+    db["watchlist"].create_index(["supplier_id"])
+    db["watch_reports"].create(
+        {"id": int, "sent_at": str, "period": str, "suppliers": int, "counts": str, "changes": int,
+         "last_change_id": int, "status": str, "error": str},
+        pk="id",
+    )
+
+
+@migrations(name="0005_listing_progress")
+def m0005_listing_progress(db: Database) -> None:
     # How far each listing (a column, or a search keyword) has been read back into its history.
     # `remaining` counts the rows older than the deepest page read: counted from the bottom, it
     # stays right when new rows push the old ones down to later pages.

@@ -25,6 +25,8 @@ class RouteFilter:
     review: bool = False  # also low-confidence classifications (needs_review), irrelevant ones included
     mode: str = "immediate"
     digest_at: str = "09:00"
+    watchlist: bool = False  # receives supplier.* alerts (and only those unless categories are set)
+    owner_channel: str = ""  # an email channel that also sends each supplier alert to its owner
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def _wanted_kind_and_authority(self, change: Mapping[str, Any]) -> bool:
@@ -38,6 +40,8 @@ class RouteFilter:
         declared = ChangeKind.registry.get(kind)
         if declared is not None and declared.for_operators:
             return self.ops
+        if declared is not None and declared.for_watchlist:
+            return self.watchlist
         if self.review and change.get("needs_review"):
             return self._wanted_kind_and_authority(change)
         if self.ops and not self.categories:
