@@ -15,6 +15,7 @@ from regwatch.exporting import export
 from storage.db import open_db
 from storage.export_rows import Filters
 from storage.health import source_states
+from storage.progress import progress_summary
 from storage.whitelist import list_on
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -48,6 +49,7 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
     db = open_db(config.database)
     try:
         states = {s["id"]: s for s in source_states(db)}
+        progress = progress_summary(db)
     finally:
         db.close()
     rows = []
@@ -61,8 +63,19 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
             "last_run": last.get("finished_at"), "last_status": last.get("status"),
             "message": last.get("message"),
             "unverified": source.unverified,  # where its selectors came from, until confirmed live
+            "backfill": backfill_text(progress.get(source.id)),
         })
     return rows
+
+
+def backfill_text(p: dict[str, int] | None) -> str:
+    """How far the history has been read: 'complete', or listings done and rows still to read."""
+    if not p:
+        return "not started"
+    if p["complete"] == p["listings"]:
+        return f"complete ({p['listings']} listings)"
+    done = 1 - p["remaining"] / p["total"] if p["total"] else 0
+    return f"{done:.0%}: {p['complete']}/{p['listings']} listings complete, {p['remaining']} rows to go"
 
 
 def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:

@@ -196,14 +196,17 @@ def sources(app: AppContext, fmt: str) -> None:
 @click.option("--since", help="ISO date or time (UTC) to start from.")
 @click.option("--kind", "kinds", multiple=True, help="Change kind, e.g. list.entry_removed or list.*")
 @click.option("--source", help="Source id (miit, samr).")
+@click.option("--limit", default=50, show_default=True, help="The newest N changes; 0 for all.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
-def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, fmt: str) -> None:
+def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, limit: int,
+            fmt: str) -> None:
     """What changed, newest last."""
     from storage.exports import render
     from storage.queries import list_changes
 
     with app.db() as db:
-        rows = list_changes(db, since=since, kinds=list(kinds) or None, source=source)
+        rows = list_changes(db, since=since, kinds=list(kinds) or None, source=source, limit=limit or None,
+                            decode_details=fmt != "table")
     columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 

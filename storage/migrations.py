@@ -268,3 +268,15 @@ def m0004_supplier_watchlist(db: Database) -> None:
          "last_change_id": int, "status": str, "error": str},
         pk="id",
     )
+
+
+@migrations(name="0005_listing_progress")
+def m0005_listing_progress(db: Database) -> None:
+    # How far each listing (a column, or a search keyword) has been read back into its history.
+    # `remaining` counts the rows older than the deepest page read: counted from the bottom, it
+    # stays right when new rows push the old ones down to later pages.
+    db["listing_progress"].create(
+        {"source_id": str, "listing": str, "remaining": int, "total": int, "complete": int, "updated_at": str},
+        pk=("source_id", "listing"),
+        defaults={"complete": 0},
+    )
