@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,20 +101,27 @@ def segment(text: str) -> list[str]:
 def index_words(text: str) -> list[str]:
     """Words for the search index: each jieba word plus the dictionary words inside it, so
     that a search for 动力电池 finds 废旧动力电池 and one for 名单 finds 企业名单."""
-    tk = tokenizer()
     out: list[str] = []
     for word in segment(text):
-        if not any(ch.isalnum() for ch in word):
-            continue
-        out.append(word)
-        n = len(word)
-        if n > 2 and not word.isascii():
-            for size in range(2, n):
-                for start in range(0, n - size + 1):
-                    part = word[start : start + size]
-                    if tk.FREQ.get(part):
-                        out.append(part)
+        out.extend(_index_forms(word))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _index_forms(word: str) -> tuple[str, ...]:
+    """A word and the dictionary words inside it, once per distinct word (words repeat a lot)."""
+    if not any(ch.isalnum() for ch in word):
+        return ()
+    out = [word]
+    n = len(word)
+    if n > 2 and not word.isascii():
+        freq = tokenizer().FREQ
+        for size in range(2, n):
+            for start in range(0, n - size + 1):
+                part = word[start : start + size]
+                if freq.get(part):
+                    out.append(part)
+    return tuple(out)
 
 
 def tokens_for_index(text: str) -> str:

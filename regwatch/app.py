@@ -16,6 +16,7 @@ from regwatch.staleness import check_staleness
 from storage.db import open_db, require_db
 from storage.export_rows import Filters
 from storage.health import source_states
+from storage.progress import progress_summary
 from storage.vocab import Health
 from storage.whitelist import list_on
 
@@ -54,6 +55,7 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
     db = open_db(config.database, create=False)
     try:
         states = {s["id"]: s for s in source_states(db)}
+        progress = progress_summary(db)
     finally:
         db.close()
     rows = []
@@ -70,6 +72,7 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
             "last_status": last.get("status"), "last_good_run": state.get("last_good_run_at"),
             "message": last.get("message"),
             "unverified": source.unverified,  # where its selectors came from, until confirmed live
+            "backfill": backfill_text(progress.get(source.id)),
             "parts": [{"part": p["part"], "health": p["health"], "reason": p["reason"], "since": p["since"],
                        "last_good": p["last_good_at"]} for p in state.get("parts") or []],
         })
@@ -87,6 +90,16 @@ def source_table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"source": f"  · {part['part']}", "health": part["health"], "schedule": "",
                         "last_run": "", "last_good_run": part["last_good"], "reason": part["reason"]})
     return out
+
+
+def backfill_text(p: dict[str, int] | None) -> str:
+    """How far the history has been read: 'complete', or listings done and rows still to read."""
+    if not p:
+        return "not started"
+    if p["complete"] == p["listings"]:
+        return f"complete ({p['listings']} listings)"
+    done = 1 - p["remaining"] / p["total"] if p["total"] else 0
+    return f"{done:.0%}: {p['complete']}/{p['listings']} listings complete, {p['remaining']} rows to go"
 
 
 def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:

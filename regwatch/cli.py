@@ -205,10 +205,11 @@ WHEN_HELP = "a date or time, Beijing time unless zoned (2026-10-01, 2026-10-01T0
 @click.option("--severity", help="info, warning or critical.")
 @click.option("--category", help="whitelist, criteria, inspection, penalty, related or irrelevant.")
 @click.option("--source", help="Source id (miit, samr).")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many changes.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0),
+              help="The newest N changes; 0 for all.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
 def changes(app: AppContext, since: str | None, until: str | None, kinds: tuple[str, ...], severity: str | None,
-            category: str | None, source: str | None, limit: int | None, fmt: str) -> None:
+            category: str | None, source: str | None, limit: int, fmt: str) -> None:
     """What changed, newest last."""
     from regwatch import filters
     from regwatch.crawl import enabled_sources
@@ -222,7 +223,7 @@ def changes(app: AppContext, since: str | None, until: str | None, kinds: tuple[
     source = filters.one_of("--source", source, enabled_sources(app.config, None, every=True))
     with app.db() as db:
         rows = list_changes(db, since=start, until=end, kinds=wanted, severity=severity, category=category,
-                            source=source, limit=limit)
+                            source=source, limit=limit or None, decode_details=fmt != "table")
     columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 

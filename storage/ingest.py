@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from diff.text import tokens_for_index
 from options import default
 from storage.changes import iso, record_change, utcnow
 from storage.chinese import SHANGHAI
@@ -160,9 +161,10 @@ def _ingest_new(db: Database, doc: IncomingDocument, settings: IngestSettings, f
     row = _document_row(doc, now)
     row.update({"first_seen": now, "last_changed": now, "urls": json.dumps([doc.fetched_url])})
     document_id = int(db["documents"].insert(row).last_pk)
-    version_id = insert_version(db, document_id, doc, fingerprint, now)
+    tokens = tokens_for_index(doc.text)  # jieba once per document: the version and the index share it
+    version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
     db["documents"].update(document_id, {"current_version_id": version_id})
-    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments))
+    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result = IngestResult(document_id=document_id, new_version=True)
     if doc.category in RELEVANT or needs_review(doc):
         # A low-confidence verdict reaches the review routes instead of being dropped as irrelevant.
@@ -199,10 +201,11 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
                   details={"versions_seen": [v["id"] for v in recent_versions(db, document_id,
                                                                               settings.flapping_window)]})
         return result
-    version_id = insert_version(db, document_id, doc, fingerprint, now)
+    tokens = tokens_for_index(doc.text)
+    version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
     db["documents"].update(document_id, {**row, "current_version_id": version_id, "last_changed": now,
                                          "flapping": 0})
-    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments))
+    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result.new_version = True
     if current is not None:
         _edited(db, doc, settings, result, document_id, version_id, current)

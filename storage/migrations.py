@@ -270,8 +270,20 @@ def m0004_supplier_watchlist(db: Database) -> None:
     )
 
 
-@migrations(name="0005_source_parts_and_observed_dates")
-def m0005_source_parts_and_observed_dates(db: Database) -> None:
+@migrations(name="0005_listing_progress")
+def m0005_listing_progress(db: Database) -> None:
+    # How far each listing (a column, or a search keyword) has been read back into its history.
+    # `remaining` counts the rows older than the deepest page read: counted from the bottom, it
+    # stays right when new rows push the old ones down to later pages.
+    db["listing_progress"].create(
+        {"source_id": str, "listing": str, "remaining": int, "total": int, "complete": int, "updated_at": str},
+        pk=("source_id", "listing"),
+        defaults={"complete": 0},
+    )
+
+
+@migrations(name="0006_source_parts_and_observed_dates")
+def m0006_source_parts_and_observed_dates(db: Database) -> None:
     """Health per part of a source (a column, its listing API, the search API, an attachment kind),
     and when each list entry was observed beside when it was published."""
     db["source_parts"].create(

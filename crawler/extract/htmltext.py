@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import limits
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
-from crawler.selectors import SelectorSyntaxError
+from crawler.selectors import SelectorSyntaxError, compiled
 from crawler.selectors import select as select_any
 from diff.text import normalize, tidy
 
 if TYPE_CHECKING:  # pragma: no cover
     from lxml.html import HtmlElement
 
-__all__ = ["SelectorError", "html_text_and_tables", "one_line", "parse_document", "select"]
+__all__ = ["SelectorError", "compiled", "html_text_and_tables", "one_line", "parse_document", "select"]
 
 
 class SelectorError(ValueError):

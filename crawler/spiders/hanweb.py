@@ -18,6 +18,7 @@ import scrapy
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.backfill import Backfill
 from crawler.challenge import detect_challenge
 from crawler.extract.attachments import parse_attachment
 from crawler.extract.listing import extract_listing_rows, pagination_info
@@ -26,7 +27,12 @@ from crawler.health import SEARCH_PART, CrawlHealth, attachment_part, column_par
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 from options import default
+from storage.progress import load_progress
 from storage.vocab import CONTENT_CATEGORIES, Category, Health
+
+# Scrapy serves higher priorities first: a first run against the real sites reads the keyword
+# search and the newest listing pages (and their articles) before any history.
+PRIORITY_SEARCH, PRIORITY_TOP, PRIORITY_HISTORY = 30, 20, 0
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
@@ -74,6 +80,7 @@ class HanwebSpider(scrapy.Spider):
         self.health = CrawlHealth()
         self.full = False
         self.max_pages: int = default("max_pages")
+        self.backfill = Backfill({}, default("history_pages"))
         self.only_url = ""
         self._rechecked = False
 
@@ -87,7 +94,8 @@ class HanwebSpider(scrapy.Spider):
         spider.full = str(full).lower() in ("1", "true", "yes")
         spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", default("max_pages"))
         spider.only_url = settings.get("REGWATCH_ONLY_URL") or ""
-        spider.known = _load_known(settings.get("REGWATCH_DB"), spider.name)
+        spider.known, progress = _load_known(settings.get("REGWATCH_DB"), spider.name)
+        spider.backfill = Backfill(progress, settings.getint("REGWATCH_BACKFILL_PAGES", default("history_pages")))
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
         return spider
 
@@ -101,7 +109,7 @@ class HanwebSpider(scrapy.Spider):
                                 {"column": None, "listed_title": None, "listed_date": None}, None)
             return
         for column in self.source.columns:
-            yield self._request(self.source.url(column.path), self.parse_shell,
+            yield self._request(self.source.url(column.path), self.parse_shell, priority=PRIORITY_TOP,
                                 referer=home, cb_kwargs={"column": column.name})
         search = self.source.search
         for keyword in search.get("keywords", []) if search else []:
@@ -171,7 +179,8 @@ class HanwebSpider(scrapy.Spider):
         yield from self._unit_page(response.url, api, query, column, 1)
 
     def _unit_page(self, shell_url: str, api: str, query: dict[str, str], column: str,
-                   page: int) -> Iterator[Request]:
+                   page: int, budget: int = 0) -> Iterator[Request]:
+        """A page of the column's listing API; `budget` > 0 marks a page of history (backfill)."""
         assert self.source is not None
         params = dict(query)
         if page > 1:
@@ -179,11 +188,12 @@ class HanwebSpider(scrapy.Spider):
             params["paramJson"] = json.dumps({"pageNo": page, "pageSize": size}, separators=(",", ":"))
         url = urljoin(shell_url, api) + "?" + urlencode(params)
         yield self._request(self.source.to_local(url), self.parse_unit, referer=shell_url,
+                            priority=PRIORITY_HISTORY if budget else PRIORITY_TOP - min(page, 10),
                             cb_kwargs={"shell_url": shell_url, "api": api, "query": query,
-                                       "column": column, "page": page})
+                                       "column": column, "page": page, "budget": budget})
 
     def parse_unit(self, response: Response, shell_url: str, api: str, query: dict[str, str],
-                   column: str, page: int) -> Iterator[Request]:
+                   column: str, page: int, budget: int = 0) -> Iterator[Request]:
         part = listing_part(column)
         if self._blocked_or_failed(response, "listing API", part):
             self.health.listing_failed()
@@ -207,27 +217,52 @@ class HanwebSpider(scrapy.Spider):
             return  # past the last page: nothing more to read
         self.health.listing_ok(len(rows), part)
         fresh = False
+        priority = PRIORITY_HISTORY if budget else PRIORITY_TOP - 5
         for row in rows:
-            request, is_fresh = self._article_request(row.url, shell_url, column, row.title, row.date_text)
+            request, is_fresh = self._article_request(row.url, shell_url, column, row.title, row.date_text,
+                                                      priority=priority)
             fresh = fresh or is_fresh
             if request is not None:
                 yield request
         info = pagination_info(html)
         per_page = info.rows if info is not None and info.rows else int(self.source.unit.get("page_size", len(rows)))
-        more = info is not None and page * per_page < info.count
-        if more and page < self.max_pages and (self.full or fresh):
-            yield from self._unit_page(shell_url, api, query, column, page + 1)
+        count = info.count if info is not None else len(rows)
+        for next_page, next_budget in self._next_pages(column, page, per_page, count, fresh, budget):
+            yield from self._unit_page(shell_url, api, query, column, next_page, next_budget)
 
-    def _search_request(self, keyword: str, page: int) -> Request:
+    def _next_pages(self, listing: str, page: int, per_page: int, count: int, fresh: bool,
+                    budget: int) -> list[tuple[int, int]]:
+        """What to read after this page: the next newest page while the newest bring news (all
+        of them with --full), then pages of history from where the last run stopped."""
+        self.backfill.page_read(listing, page, per_page, count)
+        if page * per_page >= count:
+            return []  # the last page
+        if budget:
+            return [(page + 1, budget - 1)] if budget > 1 else []
+        if not self.full and not self.backfill.seen_before(listing):
+            # A first run reads the newest page of each listing (and the search) only, so the
+            # white list and the criteria are in the database within minutes at a polite delay;
+            # the history starts with the next run.
+            return []
+        if self.full or (fresh and self.backfill.seen_before(listing)):
+            if self.full or page < self.max_pages:
+                return [(page + 1, 0)]
+            self.backfill.stopped_early(listing, page, per_page, count)
+            self.health.note(f"{listing}: new rows beyond page {self.max_pages}; the rest is read as history")
+        start = self.backfill.resume_page(listing, per_page, count, after=page)
+        return [(start, self.backfill.pages_per_run)] if start is not None else []
+
+    def _search_request(self, keyword: str, page: int, budget: int = 0) -> Request:
         assert self.source is not None
         search = self.source.search
         params = {**search.get("params", {}), "q": keyword, "pg": str(search.get("page_size", 20)),
                   "p": str(page)}
         url = self.source.url(search["path"]) + "?" + urlencode(params)
         return self._request(url, self.parse_search, referer=self.source.url(search.get("referer", "/")),
-                             cb_kwargs={"keyword": keyword, "page": page})
+                             priority=PRIORITY_HISTORY if budget else PRIORITY_SEARCH - min(page, 10),
+                             cb_kwargs={"keyword": keyword, "page": page, "budget": budget})
 
-    def parse_search(self, response: Response, keyword: str, page: int) -> Iterator[Request]:
+    def parse_search(self, response: Response, keyword: str, page: int, budget: int = 0) -> Iterator[Request]:
         if self._blocked_or_failed(response, "search API", SEARCH_PART):
             self.health.listing_failed()
             return
@@ -246,17 +281,18 @@ class HanwebSpider(scrapy.Spider):
             if not url:
                 continue
             title = re.sub(r"<[^>]+>", "", str(data.get("title") or data.get("title_text") or ""))
-            request, is_fresh = self._article_request(url, response.url, f"search:{keyword}", title, None)
+            request, is_fresh = self._article_request(url, response.url, f"search:{keyword}", title, None,
+                                                      priority=PRIORITY_HISTORY if budget else PRIORITY_SEARCH - 5)
             fresh = fresh or is_fresh
             if request is not None:
                 yield request
         size = int(self.source.search.get("page_size", 20)) if self.source else 20
-        if (self.full or fresh) and page * size < total and page < self.max_pages:
-            yield self._search_request(keyword, page + 1)
+        for next_page, next_budget in self._next_pages(f"search:{keyword}", page, size, total, fresh, budget):
+            yield self._search_request(keyword, next_page, next_budget)
 
     # --- articles ----------------------------------------------------------------------------
     def _article_request(self, href: str, referer: str, column: str, title: str | None,
-                         date_text: str | None) -> tuple[Request | None, bool]:
+                         date_text: str | None, priority: int = 0) -> tuple[Request | None, bool]:
         """The request for a listed article (None when this run already has it), and whether
         the row is new or changed, which decides whether paging goes on."""
         assert self.source is not None
@@ -279,12 +315,13 @@ class HanwebSpider(scrapy.Spider):
             # so the validators sent are the ones that page gave.
             local = self.source.to_local(known["url"])
         if known is None or not known.get("complete"):
-            return self._article(local, referer, ctx, None), True
+            return self._article(local, referer, ctx, None, priority), True
         if not watched_closely(known) and not fresh and not self.full:
             return None, False
-        return self._article(local, referer, ctx, known), bool(fresh)
+        return self._article(local, referer, ctx, known, priority), bool(fresh)
 
-    def _article(self, url: str, referer: str, ctx: dict[str, Any], known: dict[str, Any] | None) -> Request:
+    def _article(self, url: str, referer: str, ctx: dict[str, Any], known: dict[str, Any] | None,
+                 priority: int = 0) -> Request:
         headers: dict[str, str] = {}
         if known and not self.full:
             if known.get("etag"):
@@ -293,7 +330,7 @@ class HanwebSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = known["last_modified"]
         if known and known.get("category") == Category.WHITELIST and known.get("attachments"):
             ctx = {**ctx, "attachments": known["attachments"]}
-        return self._request(url, self.parse_article, referer=referer, headers=headers,
+        return self._request(url, self.parse_article, referer=referer, headers=headers, priority=priority,
                              cb_kwargs={"ctx": ctx}, dont_filter=False)
 
     def parse_article(self, response: Response, ctx: dict[str, Any]) -> Iterator[Any]:
@@ -375,7 +412,8 @@ class HanwebSpider(scrapy.Spider):
             yield Request(attachment.url, callback=self.parse_attachment,
                           errback=self.on_attachment_error, headers={"Referer": referer},
                           meta={"handle_httpstatus_all": True, "item": item, "index": index,
-                                "referer": referer}, dont_filter=True)
+                                "referer": referer}, dont_filter=True,
+                          priority=PRIORITY_SEARCH + 5)  # finishes a document already begun
             return
         yield item
 
@@ -527,14 +565,15 @@ def _header(response: Response, name: bytes) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def _load_known(db_path: str | None, source_id: str) -> dict[str, dict[str, Any]]:
+def _load_known(db_path: str | None, source_id: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The source's known documents and its listings' backfill progress."""
     if not db_path:
-        return {}
+        return {}, {}
     from storage.db import open_db
     from storage.documents import known_documents
 
     db = open_db(db_path)
     try:
-        return known_documents(db, source_id)
+        return known_documents(db, source_id), load_progress(db, source_id)
     finally:
         db.close()
