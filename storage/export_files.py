@@ -17,13 +17,19 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
-from storage.exports import neutralise
-
 Column = tuple[str, str, str]  # key, English header, Chinese header
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?$")
 MAX_WIDTH = 60
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a quote prefix (OWASP, CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def safe_text(value: str) -> str:
@@ -39,7 +45,7 @@ def plain(value: Any) -> Any:
 
 
 def headers(columns: Sequence[Column]) -> list[str]:
-    return [f"{zh} / {en}" for _, en, zh in columns]
+    return [f"{zh} / {en}" if zh != en else en for _, en, zh in columns]
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column], out: BinaryIO) -> None:

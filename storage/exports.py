@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from storage.export_files import WRITERS, Column, neutralise
 
-
-def neutralise(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a quote prefix (OWASP, CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+__all__ = ["clip_cell", "neutralise", "render", "to_json", "to_table"]
 
 
 def _cell(value: Any) -> str:
@@ -25,25 +21,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _safe_cell(value: Any) -> Any:
-    """A cell for CSV or XLSX: text neutralised; numbers stay numbers."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return neutralise(_cell(value))
-    return value
+def _columns(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None) -> list[Column]:
+    """A command's own columns keep their machine names as headers, for the tools that read them."""
+    keys = list(columns or (rows[0].keys() if rows else []))
+    return [(k, k, k) for k in keys]
+
+
+def _file(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None) -> bytes:
+    """CSV (UTF-8 with a BOM) or XLSX (typed cells, frozen header, filter) through the export writers."""
+    flat = [{k: _cell(v) if isinstance(v, dict | list) else v for k, v in r.items()} for r in rows]
+    out = io.BytesIO()
+    WRITERS[fmt](flat, _columns(rows, columns), out)
+    return out.getvalue()
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
     return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
-
-
-def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    columns = list(columns or (rows[0].keys() if rows else []))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_safe_cell(row.get(c)) for c in columns])
-    return out.getvalue()
 
 
 def _width(text: str) -> int:
@@ -89,34 +82,11 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
     return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
-def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def cell(value: Any) -> Any:
-        value = _safe_cell(value)
-        # Text is normalised on the way in; this only guards rows stored before that was so.
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-    columns = list(columns or (rows[0].keys() if rows else []))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "regwatch"
-    ws.append(columns)
-    for row in rows:
-        ws.append([cell(row.get(c)) for c in columns])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> str | bytes:
     if fmt == "json":
         return to_json(rows)
-    if fmt == "csv":
-        return to_csv(rows, columns)
-    if fmt == "xlsx":
-        return to_xlsx(rows, columns)
+    if fmt in ("csv", "xlsx"):
+        return _file(rows, fmt, columns)
     if fmt == "table":
         return to_table(rows, columns)
     raise ValueError(f"unknown format {fmt!r}")
