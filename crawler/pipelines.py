@@ -36,6 +36,7 @@ class StoragePipeline:
             suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", 0.25),
             flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", 5),
             withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", 2),
+            severities=settings.getdict("REGWATCH_SEVERITIES"),
         )
         rules_path = settings.get("REGWATCH_CLASSIFY_RULES")
         if rules_path:
@@ -119,5 +120,6 @@ class StoragePipeline:
             stats=json.dumps(stats, default=str),
             problems=spider.health.notes,
             routes=self.ingest_settings.routes,
+            severities=self.ingest_settings.severities,
         )
         self.db.close()

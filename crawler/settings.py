@@ -51,6 +51,7 @@ ITEM_PIPELINES = {
 REGWATCH_DB = "regwatch.db"
 REGWATCH_BLOBS = "regwatch-blobs"
 REGWATCH_SOURCE_OVERRIDES = {}      # {source_id: {base_url: ...}} from regwatch.toml / environment
+REGWATCH_SEVERITIES = {}            # per-kind severity overrides ([severity] in regwatch.toml)
 REGWATCH_ROUTES = []                # route filters as dicts (storage.routing.RouteFilter fields)
 REGWATCH_FULL = False               # read every listing page, not just until known rows
 REGWATCH_MAX_PAGES = 50

@@ -18,6 +18,13 @@ def delivery_id(dedupe_key: str, created_at: str) -> str:
     return PREFIX + digest[:32]
 
 
+def bundle_delivery_id(member_ids: Iterable[str]) -> str:
+    """One id for the changes one announcement made, sent immediately as one message. Not
+    "rw-digest-": a bundle is no digest, and its Message-ID should not say so."""
+    joined = "\n".join(sorted(set(member_ids)))
+    return PREFIX + hashlib.sha256(f"bundle\n{joined}".encode()).hexdigest()[:32]
+
+
 def digest_delivery_id(member_ids: Iterable[str]) -> str:
     """One id for a bundle, derived from the set of its members (order does not matter)."""
     joined = "\n".join(sorted(set(member_ids)))

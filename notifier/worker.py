@@ -24,11 +24,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from notifier import outbox
-from notifier.alert import build_alert
+from notifier.alert import Alert, build_alert
 from notifier.channels import Channel, Message
 from notifier.config import NotifierConfig
 from notifier.errors import ConfigError, DeliveryError
-from notifier.ids import delivery_id, digest_delivery_id
+from notifier.ids import bundle_delivery_id, delivery_id, digest_delivery_id
 from notifier.render import Rendering
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
@@ -142,17 +142,18 @@ def deliver_due(db: Database, config: NotifierConfig, *, now: datetime | None = 
 
 
 def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
-    """Group claimed rows into messages and render each change once for all its channels."""
-    renderings: dict[Any, Rendering | str] = {}
+    """Group claimed rows into messages: one per announcement (a document version's changes),
+    each change's alert built once and rendered in the style of its route."""
+    built: dict[Any, Alert | str] = {}
 
-    def rendering_for(row: dict[str, Any]) -> Rendering | str:
+    def alert_for(row: dict[str, Any]) -> Alert | str:
         key = row["change_id"] if row["change_id"] is not None else f"row-{row['id']}"
-        if key not in renderings:
+        if key not in built:
             try:
-                renderings[key] = Rendering.for_change(json.loads(row["payload"]))
+                built[key] = build_alert(json.loads(row["payload"]))
             except Exception as exc:  # a bad payload fails its own rows only
-                renderings[key] = f"cannot render change {row['change_id']}: {type(exc).__name__}: {exc}"
-        return renderings[key]
+                built[key] = f"cannot render change {row['change_id']}: {type(exc).__name__}: {exc}"
+        return built[key]
 
     digests = config.digest_routes()
     deliveries: list[Delivery] = []
@@ -164,20 +165,23 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
             groups.setdefault((row["route"], row["channel"], *bundle_key(row)), []).append(row)
     for (route, channel, *_), members in groups.items():
         members.sort(key=lambda r: r["id"])
-        made = [rendering_for(r) for r in members]
+        made = [alert_for(r) for r in members]
+        style = config.style(route)
         if len(members) == 1 and route not in digests:
-            one = made[0]
-            deliveries.append(Delivery(route, channel, members, row_delivery_id(members[0]),
-                                       one if isinstance(one, Rendering) else None,
-                                       one if isinstance(one, str) else None))
-            continue
+            ident = row_delivery_id(members[0])
+        elif route in digests:
+            ident = digest_delivery_id(row_delivery_id(r) for r in members)
+        else:
+            ident = bundle_delivery_id(row_delivery_id(r) for r in members)
         errors = [m for m in made if isinstance(m, str)]
-        ident = digest_delivery_id(row_delivery_id(r) for r in members)
         if errors:
             deliveries.append(Delivery(route, channel, members, ident, error=errors[0]))
             continue
-        alerts = [m.alerts[0] for m in made if isinstance(m, Rendering)]
-        rendering = Rendering.for_digest(route, alerts) if route in digests else Rendering.for_bundle(alerts)
+        alerts = [m for m in made if isinstance(m, Alert)]
+        if route in digests:
+            rendering = Rendering.for_digest(route, alerts, style)
+        else:
+            rendering = Rendering.for_bundle(alerts, style)
         deliveries.append(Delivery(route, channel, members, ident, rendering))
     return deliveries
 
@@ -250,7 +254,7 @@ def _record_failure(run: _Pass, d: Delivery, error: str, now: datetime) -> None:
             mine = outbox.mark_failed(run.db, row["id"], run.owner, error, next_at, dead=dead)
             if mine and dead and _payload_kind(row) != OutboxDead.kind:
                 record_change(run.db, dead_letter_change(row, attempts, error),
-                              run.config.route_filters(), now=now)
+                              run.config.route_filters(), now=now, severities=run.config.severities)
     if dead:
         run.stats.dead += len(d.rows)
         log.error("DEAD after %d attempts: %s via %s (route %s): %s", attempts, d.delivery_id, d.channel,

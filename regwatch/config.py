@@ -49,7 +49,12 @@ SOURCE_SETTINGS: dict[str, Option] = {
     "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls."),
 }
 
-TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes")
+SERVE_SETTINGS: dict[str, Option] = {
+    "public_url": Option("url", "Where users reach `regwatch serve`; alerts then link to "
+                         "{public_url}/-/regwatch/change/{id}."),
+}
+
+TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "severity", "serve")
 
 
 @dataclass
@@ -103,6 +108,7 @@ def load_config(
             raise ConfigError(f"unknown section [{key}]; allowed sections: {', '.join(TOP_LEVEL)}")
     data = expand_env(data, environ)
     general = validate("regwatch", GENERAL_SETTINGS, data.get("regwatch", {}))
+    validate("serve", SERVE_SETTINGS, data.get("serve", {}))
     if environ.get("REGWATCH_DB"):
         general["database"] = environ["REGWATCH_DB"]
     if environ.get("REGWATCH_BLOBS"):

@@ -38,6 +38,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_BLOBS": os.path.abspath(config.blobs),
         "REGWATCH_SOURCE_OVERRIDES": config.sources,
         "REGWATCH_ROUTES": routes,
+        "REGWATCH_SEVERITIES": dict(config.notifier().severities),
         "REGWATCH_FULL": full,
         "REGWATCH_MAX_PAGES": general["max_pages"],
         "REGWATCH_WITHDRAW_AFTER_RUNS": general["withdraw_after_runs"],

@@ -77,7 +77,8 @@ def check_staleness(config: Config) -> None:
     db = open_db(config.database)
     try:
         hours = {s.id: s.stale_after_hours for s in load_sources(config.sources).values()}
-        check_stale(db, hours, config.notifier().route_filters())
+        notifier = config.notifier()
+        check_stale(db, hours, notifier.route_filters(), severities=notifier.severities)
     finally:
         db.close()
 

@@ -7,7 +7,7 @@ if it lasts, the source goes stale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,7 +46,7 @@ def _ensure_source(db: Database, source: Any) -> dict[str, Any]:
 def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, status: str, message: str,
                pages: int, items: int, requests: int, http_codes: str, errors: int, stats: str,
                problems: Sequence[str] = (), routes: Sequence[RouteFilter] = DEFAULT_ROUTES,
-               now: datetime | None = None) -> int | None:
+               now: datetime | None = None, severities: Mapping[str, str] | None = None) -> int | None:
     """Write the crawl_runs row; on a state change, record a source.health change. Returns its id.
 
     `problems` are content that could not be read (an unparseable list attachment, say): the
@@ -70,11 +70,12 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             new = status
         else:
             new = previous
-        return _transition(db, source_id, row, previous, new, message, routes, now)
+        return _transition(db, source_id, row, previous, new, message, routes, now, severities)
 
 
 def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str, new: str, reason: str,
-                routes: Sequence[RouteFilter], now: datetime) -> int | None:
+                routes: Sequence[RouteFilter], now: datetime,
+                severities: Mapping[str, str] | None = None) -> int | None:
     if new == previous and row.get("health"):
         return None
     db["sources"].update(source_id, {"health": new, "health_reason": reason, "health_since": iso(now)})
@@ -85,11 +86,11 @@ def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str
         "kind": SourceHealth.kind, "source_id": source_id, "category": None, "authority": row.get("authority"),
         "summary": f"数据源{STATE_ZH[new]}：{name} — source {source_id} is {STATE_EN[new]}",
         "details": {"source": source_id, "state": new, "previous": previous, "reason": reason},
-    }, routes, now=now)
+    }, routes, now=now, severities=severities)
 
 
 def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[RouteFilter] = DEFAULT_ROUTES,
-                now: datetime | None = None) -> list[int]:
+                now: datetime | None = None, severities: Mapping[str, str] | None = None) -> list[int]:
     """Mark sources with no good run within their interval as stale (alerting once)."""
     now = now or utcnow()
     out = []
@@ -110,7 +111,8 @@ def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[Ro
         with immediate(db):
             reason = f"no good crawl since {last or 'ever'} (expected every {hours:g} h)"
             previous = row.get("health") or Health.OK.value
-            change = _transition(db, row["id"], row, previous, Health.STALE.value, reason, routes, now)
+            change = _transition(db, row["id"], row, previous, Health.STALE.value, reason, routes, now,
+                                 severities)
             if change:
                 out.append(change)
     return out

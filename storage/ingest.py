@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ class IngestSettings:
     suspect_share: float = 0.25
     flapping_window: int = 5
     withdraw_after: int = 2
+    severities: Mapping[str, str] = field(default_factory=dict)  # per-kind overrides, [severity]
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _emit(db: Database, settings: IngestSettings, result: IngestResult, doc: Inc
     if payload.get("suspect"):
         payload["severity"] = Severity.WARNING.value  # a suspect diff needs review, not panic
         payload["summary"] = "【需要复核 needs review】" + payload["summary"]
-    result.change_ids.append(record_change(db, payload, settings.routes))
+    result.change_ids.append(record_change(db, payload, settings.routes, severities=settings.severities))
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -209,9 +210,10 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
         return  # an attachment that could not be read before now can: a recovery, not an edit
     if doc.category not in RELEVANT:
         return
+    what = summarize_ops(ops) or (f"附件变更（{len(changed_attachments)}个）" if changed_attachments else "")
     _emit(db, settings, result, doc, document_id, version_id, kind=DocumentEdited.kind,
           old_version_id=previous["id"],
-          summary=f"文件修改：{doc.title}：{summarize_ops(ops)}"[:400],
+          summary=("文件修改：" + "：".join(x for x in (doc.title, what) if x))[:400],
           details={"diff": ops_to_json(ops), "attachments_changed": changed_attachments})
 
 
@@ -314,7 +316,7 @@ def record_missing(db: Database, doc_key: str, http_status: int, settings: Inges
             "summary": f"文件已撤下（HTTP {http_status}，连续{runs}次）：{row['title']}",
             "details": {"http_status": http_status, "runs": runs},
             **_display(row),
-        }, settings.routes)
+        }, settings.routes, severities=settings.severities)
 
 
 def record_seen(db: Database, doc_key: str, *, now: str | None = None) -> None:
@@ -328,7 +330,7 @@ def iter_routes(raw: Iterable[dict[str, Any]]) -> list[RouteFilter]:
     out = []
     for r in raw:
         r = dict(r)
-        for key in ("channels", "categories", "authorities", "kinds", "keywords"):
+        for key in ("channels", "categories", "authorities", "kinds", "keywords", "severities"):
             if key in r:
                 r[key] = tuple(r[key])
         out.append(RouteFilter(**r))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.kinds import ChangeKind
-from storage.vocab import CONTENT_CATEGORIES, Category
+from storage.vocab import CONTENT_CATEGORIES, Category, Severity, lookup
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,25 @@ class RouteFilter:
     ops: bool = False
     mode: str = "immediate"
     digest_at: str = "09:00"
+    severities: tuple[str, ...] = ()  # only these severities (all when empty)
+    min_severity: str = ""  # only this severity or a higher one
+    format: str = "full"  # "full" or "summary": how much of each message the route's channels show
+    templates: str = ""  # a folder of Jinja2 templates overriding the shipped ones
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def wants_severity(self, value: object) -> bool:
+        """The same severity the change was stored with decides; an unknown value counts as info."""
+        severity = lookup(Severity, value) or Severity.INFO
+        if self.severities and severity.value not in self.severities:
+            return False
+        floor = lookup(Severity, self.min_severity)
+        return floor is None or severity.rank >= floor.rank
 
     def matches(self, change: Mapping[str, Any]) -> bool:
         kind = str(change.get("kind", ""))
         declared = ChangeKind.registry.get(kind)
         if declared is not None and declared.for_operators:
-            return self.ops
+            return self.ops and self.wants_severity(change.get("severity"))
         if self.ops and not self.categories:
             return False
         category = change.get("category") or Category.IRRELEVANT
@@ -39,6 +51,8 @@ class RouteFilter:
         if self.kinds and not any(kind == k or kind.startswith(k.rstrip("*")) for k in self.kinds):
             return False
         if self.authorities and change.get("authority") not in self.authorities:
+            return False
+        if not self.wants_severity(change.get("severity")):
             return False
         if self.keywords:
             return keywords_match(self.keywords, _searchable(change))

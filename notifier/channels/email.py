@@ -10,6 +10,7 @@ from email.utils import formatdate
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
 from notifier.options import Option
+from notifier.render import CSV_NAME
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
@@ -56,8 +57,11 @@ class EmailChannel(Channel, kind="email"):
         mail["Message-ID"] = self.message_id(message.delivery_id)
         mail["X-Regwatch-Delivery"] = message.delivery_id
         mail["Auto-Submitted"] = "auto-generated"
-        mail.set_content(rendering.text)
-        mail.add_alternative(rendering.html, subtype="html")
+        text, html, table = rendering.email
+        mail.set_content(text)
+        mail.add_alternative(html, subtype="html")
+        if table is not None:  # the rows the HTML had no room for, all of them, as a spreadsheet
+            mail.add_attachment(table, maintype="text", subtype="csv", filename=CSV_NAME)
         return mail
 
     def _tls(self) -> ssl.SSLContext:

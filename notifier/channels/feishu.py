@@ -10,13 +10,11 @@ from typing import Any
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
+from notifier.limits import FEISHU_MARKDOWN_BYTES
 from notifier.options import Option
-from notifier.render import Rendering
+from notifier.render import Rendering, json_size
 from notifier.render.common import safe_url
 from storage.vocab import Severity
-
-CARD_MARKDOWN_BYTES = 20000
-TEXT_CHARS = 15000
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
@@ -26,18 +24,24 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 
 
 def card(rendering: Rendering) -> dict[str, Any]:
-    urgent = any(a.needs_review or a.payload.get("severity") == Severity.CRITICAL for a in rendering.alerts)
+    urgent = rendering.severity == Severity.CRITICAL or any(a.needs_review for a in rendering.alerts)
     return {
         "config": {"wide_screen_mode": True},
         "header": {"title": {"tag": "plain_text", "content": rendering.headline[0]},
                    "template": "red" if urgent else "blue"},
-        "elements": [{"tag": "markdown", "content": rendering.markdown_within(CARD_MARKDOWN_BYTES)}],
+        "elements": [{"tag": "markdown", "content": rendering.markdown_within(FEISHU_MARKDOWN_BYTES)}],
     }
 
 
 def post_content(rendering: Rendering) -> dict[str, Any]:
-    lines: list[list[dict[str, str]]] = [[{"tag": "text", "text": line}] for line in
-                                         rendering.text.splitlines()[:200]]
+    lines: list[list[dict[str, str]]] = []
+    used = 0
+    for line in rendering.text.splitlines():  # whole lines, within Feishu's body size
+        used += json_size(line) + 20
+        if used > FEISHU_MARKDOWN_BYTES:
+            lines.append([{"tag": "text", "text": "…内容过长，已截断 / truncated"}])
+            break
+        lines.append([{"tag": "text", "text": line}])
     for alert in rendering.alerts:
         for label, url in alert.links:
             if safe_url(url):
@@ -63,7 +67,7 @@ class FeishuChannel(Channel, kind="feishu"):
         elif kind == "post":
             body = {"msg_type": "post", "content": post_content(rendering)}
         else:
-            body = {"msg_type": "text", "content": {"text": rendering.text[:TEXT_CHARS]}}
+            body = {"msg_type": "text", "content": {"text": rendering.text_within(FEISHU_MARKDOWN_BYTES)}}
         if self.settings["secret"]:
             timestamp = int(time.time())
             body["timestamp"] = str(timestamp)

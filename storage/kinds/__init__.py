@@ -15,7 +15,7 @@ from storage.kinds.base import (
     sample,
     stored_kinds,
 )
-from storage.kinds.body import Body, ClauseRow, EntryRow
+from storage.kinds.body import Body, ClauseRow, EntryRow, TableRow
 
 __all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "EntryRow", "Headline", "UnknownKind", "criteria",
-           "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds"]
+           "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds", "TableRow"]

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
-from storage.kinds.body import Body
+from storage.kinds.body import Body, TableRow
 from storage.vocab import Severity
 
 Headline = tuple[str, str]
@@ -97,6 +97,12 @@ class ChangeKind:
     @classmethod
     def build_body(cls, body: Body, details: Any, change: Mapping[str, Any]) -> None:
         """Add this kind's facts, table, diff and notes to an alert body."""
+
+    @classmethod
+    def rows(cls, change: Mapping[str, Any], details: Any) -> list[TableRow]:
+        """The enterprises this change puts in an announcement's summary table, with what
+        happened to each; kinds about documents or clauses have none."""
+        return []
 
     @classmethod
     def make_sample(cls, **overrides: Any) -> dict[str, Any]:

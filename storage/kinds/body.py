@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from diff.words import DiffOp, OpName
 from storage.chinese import batch_labels
+from storage.vocab import Outcome
 
 ENTRY_TYPES = {"unspecified": "未区分 / unspecified", "both": "梯次利用、再生利用"}
 
@@ -21,6 +22,21 @@ class EntryRow:
     enterprise: str
     province: str
     type: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of an announcement's summary table: an enterprise and what happened to it."""
+
+    enterprise: str
+    province: str
+    type: str
+    outcome: Outcome
+    note: str = ""  # e.g. the name it was renamed from
+
+    @property
+    def what(self) -> str:
+        return self.outcome.label + (f"（{self.note}）" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,13 @@ def segments(diff: object) -> list[DiffOp]:
             name = cast(OpName, str(op.get("op") or "equal"))
             out.append(DiffOp(name, str(op.get("old") or ""), str(op.get("new") or "")))
     return out
+
+
+def table_row(outcome: Outcome, row: Mapping[str, Any] | None, note: str = "") -> TableRow:
+    row = row or {}
+    kind = str(row.get("type") or "")
+    return TableRow(str(row.get("enterprise") or ""), str(row.get("province") or ""),
+                    ENTRY_TYPES.get(kind, kind), outcome, note)
 
 
 def entry_row(mark: str, row: Mapping[str, Any] | None) -> EntryRow:
