@@ -27,7 +27,7 @@ ON_THE_LIST = (Outcome.CONFIRMED, Outcome.LISTED, Outcome.RENAMED, Outcome.CHANG
 CHANGE_PATH = "/-/regwatch/change/{id}"  # the web UI's page for one change (regwatch serve)
 # Facts every change of a document repeats; shown once, in the evidence or the header.
 EVIDENCE_FACTS = ("文号 / Doc number", "发布日期 / Published")
-DROPPED_FACTS = ("级别 / Severity", "标题 / Title")
+DROPPED_FACTS = ("级别 / Severity",)  # shown as the badge above the headline
 
 
 @dataclass
@@ -152,9 +152,11 @@ def _headline(lead: Alert, alerts: list[Alert], rows: list[TableRow]) -> tuple[s
                 f"{auth_en} revoked {n} enterprise{'s' if n != 1 else ''} from the white list")
     listed = sum(counts[o] for o in ON_THE_LIST)
     if not (counts[Outcome.CONFIRMED] or counts[Outcome.LISTED] or counts[Outcome.DROPPED]):
-        n = len(entry_rows)
-        return (f"【白名单】{auth_zh}公告企业名称或信息变更（{n}家）：{names}",
-                f"{auth_en}: {n} listed enterprise{'s' if n != 1 else ''} renamed or changed")
+        n = len(entry_rows)  # renames, revocations, withdrawals: name what each was
+        what_zh = "、".join(f"{o.zh}{counts[o]}家" for o in OUTCOME_ORDER if counts[o])
+        what_en = ", ".join(f"{counts[o]} {o.en}" for o in OUTCOME_ORDER if counts[o])
+        return (f"【白名单】{auth_zh}名单变动（{n}家：{what_zh}）：{names}",
+                f"{auth_en} white-list changes: {what_en}")
     parts_zh = [f"{o.zh}{counts[o]}家" for o in (Outcome.CONFIRMED, Outcome.LISTED, Outcome.RENAMED,
                                                    Outcome.CHANGED) if counts[o]]
     parts_en = [f"{counts[o]} {o.en}" for o in (Outcome.CONFIRMED, Outcome.LISTED, Outcome.RENAMED,

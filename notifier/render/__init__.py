@@ -19,10 +19,11 @@ from typing import Any
 from notifier import limits
 from notifier.alert import Alert, build_alert
 from notifier.render import jsondoc
+from notifier.render.markdown import truncate_utf8
 from notifier.render.slack import fallback_text, render_summary_slack
 from notifier.render.templates import EMAIL_HTML, MESSAGE_MD, MESSAGE_TEXT, render
 from notifier.summary import Summary, build_summary
-from storage.kinds import TableRow
+from storage.kinds import ClauseRow, TableRow
 
 SUBJECT_CHARS = 180
 SUMMARY_ROWS = 10  # rows a `format = "summary"` route shows before "and N more"
@@ -48,6 +49,8 @@ class View:
     rows: list[TableRow]
     hidden: int
     detail: bool
+    clauses: list[ClauseRow]
+    hidden_clauses: int
 
 
 class Rendering:
@@ -130,14 +133,20 @@ class Rendering:
     def total_rows(self) -> int:
         return max((len(s.rows) for s in self.summaries), default=0)
 
-    def views(self, rows: int | None = None, detail: bool | None = None) -> list[View]:
-        """Each document showing at most `rows` table rows (the style's default when None)."""
+    def views(self, rows: int | None = None, detail: bool | None = None, clauses: int | None = None) -> list[View]:
+        """Each document showing at most `rows` table rows and `clauses` clauses (all when None;
+        a summary route shows the first rows and no word diffs)."""
         summary = self.style.format == "summary"
         if rows is None:
             rows = SUMMARY_ROWS if summary else self.total_rows
         if detail is None:
             detail = not summary
-        return [View(s, s.rows[:rows], max(0, len(s.rows) - rows), detail) for s in self.summaries]
+        out = []
+        for s in self.summaries:
+            n = len(s.clauses) if clauses is None else clauses
+            out.append(View(s, s.rows[:rows], max(0, len(s.rows) - rows), detail, s.clauses[:n],
+                            max(0, len(s.clauses) - n)))
+        return out
 
     def context(self, views: list[View], attachment: str = "") -> dict[str, Any]:
         return {"messages": views, "headline_zh": self.headline[0], "headline_en": self.headline[1],
@@ -150,17 +159,12 @@ class Rendering:
         for detail in ((True, False) if self.views()[0].detail else (False,)):
             if size(make(self.views(most, detail))) <= limit:
                 return make(self.views(most, detail)), most
-            if size(make(self.views(0, detail))) > limit:
-                continue
-            low, high = 0, most
-            while low < high:
-                mid = (low + high + 1) // 2
-                if size(make(self.views(mid, detail))) <= limit:
-                    low = mid
-                else:
-                    high = mid - 1
-            return make(self.views(low, detail)), low
-        return make(self.views(0, False)), 0
+            if size(make(self.views(0, detail))) <= limit:
+                rows = largest(lambda n, d=detail: size(make(self.views(n, d))) <= limit, most)
+                return make(self.views(rows, detail)), rows
+        clauses = max(len(s.clauses) for s in self.summaries)
+        kept = largest(lambda n: size(make(self.views(0, False, n))) <= limit, clauses)
+        return make(self.views(0, False, kept)), 0
 
     # -- the formats -------------------------------------------------------------------------
 
@@ -193,7 +197,7 @@ class Rendering:
             return render(MESSAGE_TEXT, self.context(views), self.style.templates)
 
         text, _ = self.fitted(make, json_size, max_bytes)
-        return text
+        return text if json_size(text) <= max_bytes else truncate_utf8(text, max_bytes * 2 // 3, self.url)
 
     @cached_property
     def markdown(self) -> str:
@@ -205,7 +209,8 @@ class Rendering:
             return render(MESSAGE_MD, self.context(views), self.style.templates)
 
         text, _ = self.fitted(make, json_size, max_bytes)
-        return text
+        # Even the bare summary is too long (huge notes): cut between lines, with a link.
+        return text if json_size(text) <= max_bytes else truncate_utf8(text, max_bytes * 2 // 3, self.url)
 
     @cached_property
     def slack_blocks(self) -> list[dict[str, Any]]:
@@ -240,6 +245,18 @@ class Rendering:
 
     def json_bytes(self, delivery_id: str, route: str | None = None) -> bytes:
         return jsondoc.encode(self.json_document(delivery_id, route))
+
+
+def largest(fits: Callable[[int], bool], most: int) -> int:
+    """The largest n in 0..most for which fits(n) holds, fits being monotonic (0 when none)."""
+    low, high = 0, most
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def json_size(text: str) -> int:

@@ -78,4 +78,6 @@ def environment(folder: str | None, html: bool) -> Environment:
 
 
 def render(name: str, context: dict[str, Any], folder: str | None = None) -> str:
-    return environment(folder, name.endswith(".html")).get_template(name).render(**context)
+    """One template filled in; blank lines at either end dropped, one newline kept at the end."""
+    out = environment(folder, name.endswith(".html")).get_template(name).render(**context)
+    return out.strip() + "\n"

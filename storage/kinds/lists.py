@@ -132,7 +132,7 @@ class EntryRemoved(ChangeKind):
         "category": "whitelist", "stage": "公告",
         "title": "关于撤销部分企业行业规范条件公告资格的公告（示例）", "summary": "示例再生资源有限公司被撤销公告资格",
         "details": {"batch": 2, "enterprise": "示例再生资源有限公司", "province": "示例省", "type": "再生利用",
-                    "reason": "撤销（示例）"},
+                    "reason": "revoked (撤销/取消)", "revoked_on": "2026-11-13"},
     }
 
     @classmethod
