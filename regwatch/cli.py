@@ -189,11 +189,26 @@ def sources(app: AppContext, fmt: str) -> None:
 def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, fmt: str) -> None:
     """What changed, newest last."""
     from storage.exports import render
+    from storage.kinds import describe
     from storage.queries import list_changes
 
     rows = list_changes(app.db(), since=since, kinds=list(kinds) or None, source=source)
-    columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
+    for row in rows:
+        row["what"] = describe(row)
+    columns = ["id", "detected_at", "kind", "what", "severity", "source_id", "summary", "suspect"] \
+        if fmt == "table" else None
     _emit(render(rows, fmt, columns))
+
+
+@cli.command()
+@common_options
+@click.argument("change_id", type=int)
+def show(app: AppContext, change_id: int) -> None:
+    """One change in full: summary, table, clause diff and evidence (with the changes its
+    document made at the same time, as the alert showed them)."""
+    from regwatch.show import show_change
+
+    _emit(show_change(app.db(), change_id, app.config.notifier().public_url))
 
 
 @cli.command()
@@ -294,11 +309,13 @@ def serve(app: AppContext, port: int, host: str) -> None:
 @cli.command()
 @common_options
 @click.option("--workdir", type=click.Path(file_okay=False), default="regwatch-demo", show_default=True)
-def demo(app: AppContext, workdir: str) -> None:
+@click.option("--save-messages", "save_to", type=click.Path(file_okay=False),
+              help="Write every captured email (.eml, .html) and chat post (.json) to this folder.")
+def demo(app: AppContext, workdir: str, save_to: str | None) -> None:
     """The whole cycle against the replica, with local mail and chat sinks."""
     from regwatch.demo import run_demo
 
-    sys.exit(run_demo(Path(workdir)))
+    sys.exit(run_demo(Path(workdir), Path(save_to) if save_to else None))
 
 
 @cli.command()

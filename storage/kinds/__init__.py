@@ -10,6 +10,7 @@ from storage.kinds.base import (
     Details,
     Headline,
     UnknownKind,
+    describe,
     headline,
     kind_of,
     sample,
@@ -17,5 +18,5 @@ from storage.kinds.base import (
 )
 from storage.kinds.body import Body, ClauseRow, EntryRow, TableRow
 
-__all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "EntryRow", "Headline", "UnknownKind", "criteria",
+__all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "describe", "EntryRow", "Headline", "UnknownKind", "criteria",
            "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds", "TableRow"]

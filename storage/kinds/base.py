@@ -130,5 +130,18 @@ def headline(change: Mapping[str, Any]) -> Headline:
     return kind.headline(change, kind.details(change))
 
 
+def describe(change: Mapping[str, Any]) -> str:
+    """What happened, in the shared words: "公示后确认 / confirmed" for a list entry, else the
+    kind's display names ("规范条件变更 / criteria changed")."""
+    try:
+        kind = kind_of(change.get("kind"))
+    except UnknownKind:
+        return str(change.get("kind") or "")
+    rows = kind.rows(change, kind.details(change))
+    if len(rows) == 1:
+        return rows[0].outcome.label
+    return f"{kind.zh} / {kind.en}"
+
+
 def sample(kind: str, **overrides: Any) -> dict[str, Any]:
     return kind_of(kind).make_sample(**overrides)
