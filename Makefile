@@ -1,12 +1,13 @@
 # make run   — install into .venv and run the main job (regwatch run) on the embedded defaults
 # make test  — install into .venv (with dev extras) and run the test suite
 # make bench — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make screenshots — docs/screenshots/ regenerated (needs Chromium: `make chromium` installs Debian's)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo clean
+.PHONY: install run test lint bench demo clean chromium screenshots screenshots-alerts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,16 @@ bench: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/regwatch demo
+
+# Headless Chromium for the screenshots (Debian's package; needs root, as apt-get does).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+# Each part adds its own screenshots-* prerequisite here.
+screenshots: screenshots-alerts
+
+screenshots-alerts: $(STAMP) chromium
+	$(BIN)/python tools/screenshots_alerts.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
+from storage.kinds import kind_of
 from storage.kinds.criteria import CriteriaChanged
 from storage.kinds.documents import DocumentEdited, DocumentFlapping, DocumentNew, DocumentWithdrawn
 from storage.model import IncomingDocument
@@ -227,10 +228,16 @@ def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettin
         outcome = apply_list_document(db, doc, document_id, version_id, _day(doc, now),
                                       suspect_share=settings.suspect_share, previous_entries=prev_entries)
         result.problems.extend(outcome.problems)
+        # One announcement, one message: a route filtering by severity takes all of a 公告's
+        # changes or none, by the most severe of them (a confirmed entry travels with the drop).
+        severities = [Severity.WARNING if c.suspect else Severity(
+            settings.severities.get(c.kind) or kind_of(c.kind).severity({"stage": doc.stage, "details": c.details}))
+            for c in outcome.changes]
+        message_severity = max(severities, key=lambda s: s.rank).value if severities else None
         for change in outcome.changes:
             _emit(db, settings, result, doc, document_id, version_id, kind=change.kind,
                   summary=change.summary, entity=change.entity, details=change.details,
-                  suspect=change.suspect)
+                  suspect=change.suspect, message_severity=message_severity)
     if doc.category == Category.CRITERIA and doc.criteria_text:
         _criteria(db, doc, settings, result, document_id, version_id, previous)
 

@@ -31,7 +31,8 @@ class RouteFilter:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def wants_severity(self, value: object) -> bool:
-        """The same severity the change was stored with decides; an unknown value counts as info."""
+        """The same severity the change was stored with decides (for a list announcement, the
+        highest of its changes: `message_severity`); an unknown value counts as info."""
         severity = lookup(Severity, value) or Severity.INFO
         if self.severities and severity.value not in self.severities:
             return False
@@ -52,7 +53,7 @@ class RouteFilter:
             return False
         if self.authorities and change.get("authority") not in self.authorities:
             return False
-        if not self.wants_severity(change.get("severity")):
+        if not self.wants_severity(change.get("message_severity") or change.get("severity")):
             return False
         if self.keywords:
             return keywords_match(self.keywords, _searchable(change))
