@@ -9,8 +9,6 @@ recorded as the crawl records them and delivered through every channel to loopba
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import sys
 import tempfile
@@ -39,7 +37,8 @@ def enterprise(i: int) -> dict[str, str]:
 def announcement_changes(n: int = 200) -> list[dict[str, Any]]:
     """The changes a 公告 of `n` enterprises makes, as storage/whitelist.py writes them."""
     base = {"source_id": "miit", "document_id": 900, "new_version_id": 901, "category": "whitelist",
-            "authority": "MIIT", "stage": "公告", "title": "符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名单（第九批）",
+            "authority": "MIIT", "stage": "公告",
+            "title": "符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名单（第九批）",
             "url": BATCH_URL, "doc_number": "工业和信息化部公告2026年第90号", "published_at": "2026-12-01",
             "attachments": [{"url": BATCH_URL.replace(".html", ".xlsx"), "name": "附件：企业名单.xlsx",
                              "sha256": "ab" * 32}],
@@ -118,5 +117,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    email.policy.default  # noqa: B018 - the sinks parse with it
     main()

@@ -9,7 +9,7 @@ Every format (text, HTML, Slack, Markdown) renders from it; nothing here escapes
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from diff.words import DiffOp
@@ -58,6 +58,11 @@ class Summary:
         return [(o, n) for o, n in found if n]
 
     @property
+    def uniform(self) -> bool:
+        """Every row had the same outcome (a 公示's proposed list): the column would only repeat it."""
+        return len(self.counts) == 1 and not any(r.note for r in self.rows)
+
+    @property
     def counts_line(self) -> str:
         return "；".join(f"{o.zh} {n}家 / {n} {o.en}" for o, n in self.counts)
 
@@ -77,7 +82,8 @@ def build_summary(alerts: list[Alert], *, public_url: str = "") -> Summary:
     rows: list[TableRow] = []
     for alert in alerts:
         kind = kind_of(alert.kind)
-        rows += kind.rows(alert.payload, kind.details(alert.payload))
+        change_id = alert.payload.get("id")
+        rows += [replace(r, change_id=change_id) for r in kind.rows(alert.payload, kind.details(alert.payload))]
     rows.sort(key=lambda r: OUTCOME_ORDER.index(r.outcome))
     severity = max((lookup(Severity, a.payload.get("severity")) or Severity.INFO for a in alerts),
                    key=lambda s: s.rank)
@@ -131,8 +137,16 @@ def _evidence(lead: Alert, alerts: list[Alert], ids: list[int]) -> list[tuple[st
         out.append(("原文 / Original", lead.url))
     out += _unique(e for a in alerts for e in a.evidence if not e[0].startswith("变更编号"))
     if ids:
-        out.append(("变更编号 / change id", ", ".join(str(i) for i in sorted(ids))))
+        out.append(("变更编号 / change id", id_span(ids)))
     return out
+
+
+def id_span(ids: list[int]) -> str:
+    """"3–203（201项）" for a run of ids, else the ids; a 公告 of 200 rows must not list 200 ids."""
+    ids = sorted(ids)
+    if len(ids) > 3 and ids[-1] - ids[0] == len(ids) - 1:
+        return f"{ids[0]}–{ids[-1]}（{len(ids)}项 / {len(ids)} changes）"
+    return ", ".join(str(i) for i in ids)
 
 
 def _headline(lead: Alert, alerts: list[Alert], rows: list[TableRow]) -> tuple[str, str]:

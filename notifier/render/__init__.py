@@ -170,18 +170,17 @@ class Rendering:
 
     @cached_property
     def email(self) -> tuple[str, str, bytes | None]:
-        """(text, html, csv): the HTML within the webmail clipping size; when rows had to be left
-        out, the text shows the same rows and the full list travels as a CSV attachment."""
+        """(text, html, csv): the HTML within the webmail clipping size, the text showing the same
+        rows; a list longer than a summary's rows (or cut to fit) also travels whole as a CSV."""
         def make(views: list[View]) -> str:
             return render(EMAIL_HTML, self.context(views, CSV_NAME), self.style.templates)
 
         html, shown = self.fitted(make, lambda t: len(t.encode("utf-8")), limits.EMAIL_HTML_BYTES)
-        cut = any(len(s.rows) > shown for s in self.summaries)
-        attachment = CSV_NAME if cut else ""
-        if not cut:
+        attach = self.total_rows > SUMMARY_ROWS or any(len(s.rows) > shown for s in self.summaries)
+        if not attach:
             html = render(EMAIL_HTML, self.context(self.views(shown), ""), self.style.templates)
-        text = render(MESSAGE_TEXT, self.context(self.views(shown), attachment), self.style.templates)
-        return text, html, (self.csv_bytes() if cut else None)
+        text = render(MESSAGE_TEXT, self.context(self.views(shown), CSV_NAME if attach else ""), self.style.templates)
+        return text, html, (self.csv_bytes() if attach else None)
 
     @property
     def text(self) -> str:
@@ -229,13 +228,12 @@ class Rendering:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["企业 enterprise", "省份 province", "类型 type", "情况 what happened", "outcome",
-                         "备注 note", "文号 doc number", "原文 url", "变更 change ids"])
+                         "备注 note", "文号 doc number", "原文 url", "变更 change id"])
         for s in self.summaries:
             doc = next((v for k, v in s.evidence if k.startswith("文号")), "")
-            ids = " ".join(str(i) for i in s.change_ids)
             for r in s.rows:
                 writer.writerow([r.enterprise, r.province, r.type, r.outcome.zh, r.outcome.value, r.note, doc,
-                                 s.evidence_url, ids])
+                                 s.evidence_url, r.change_id if r.change_id is not None else ""])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     def json_document(self, delivery_id: str, route: str | None = None) -> dict[str, Any]:

@@ -30,16 +30,19 @@ BADGE = {"critical": "background:#cf222e;color:#ffffff", "warning": "background:
 OUTCOME_STYLE = {
     "revoked": "background:#ffebe9", "dropped after 公示": "background:#ffebe9",
     "withdrawn from proposal": "background:#ffebe9", "renamed": "background:#fff8c5", "changed": "background:#fff8c5",
-    "listed": "background:#dafbe1", "confirmed": "background:#ffffff", "proposed": "background:#ffffff",
+    "listed": "background:#dafbe1", "confirmed": "", "proposed": "",
 }
 STATUS = {"changed": "修改 / changed", "added": "新增 / added", "removed": "删除 / removed",
           "moved": "编号变动 / renumbered"}
-CELL = "text-align:left;padding:4px 6px;border:1px solid #d0d7de;vertical-align:top"
+CELL = "padding:3px 6px;border:1px solid #d0d7de"  # short: it is repeated in every cell of 200 rows
 
 
-def _table(rows: Sequence[TableRow]) -> str:
+def _table(rows: Sequence[TableRow], uniform: bool = False) -> str:
+    """Columns padded by display width; without "what happened" when every row says the same."""
     grid = [["企业 / Enterprise", "省份 / Province", "类型 / Type", "情况 / What happened"]]
     grid += [[r.enterprise, r.province, r.type, r.what] for r in rows]
+    if uniform:
+        grid = [g[:3] for g in grid]
     widths = [max(display_width(g[i]) for g in grid) for i in range(3)]
     return "\n".join("  " + "  ".join(pad(c, widths[i]) if i < 3 else c for i, c in enumerate(g)).rstrip()
                      for g in grid)

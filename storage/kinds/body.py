@@ -33,6 +33,7 @@ class TableRow:
     type: str
     outcome: Outcome
     note: str = ""  # e.g. the name it was renamed from
+    change_id: int | None = None  # the change that says so (set when a summary is built)
 
     @property
     def what(self) -> str:

@@ -75,14 +75,17 @@ class CriteriaChanged(ChangeKind):
         tail_en = (": " + ", ".join(figures) + more) if figures else ""
         n = len(clauses)
         stage_zh = "征求意见稿" if draft else ""
-        return (f"【规范条件】{stage_zh}变更{n}条条款{tail_zh}（{title_of(change)}）",
+        what = tail_zh or f"（{title_of(change)}）"  # the title is in the facts below; figures say more
+        return (f"【规范条件】{stage_zh}变更{n}条条款{what}",
                 f"Criteria {'draft ' if draft else ''}changes {n} clause{'s' if n != 1 else ''}{tail_en}")
 
     @classmethod
     def build_body(cls, body: Body, details: CriteriaDetails, change: Mapping[str, Any]) -> None:
         against = details.against or {}
         if against:
-            label = " ".join(str(x) for x in (against.get("title"), against.get("doc_number")) if x)
+            label = str(against.get("title") or "")
+            if against.get("doc_number"):
+                label += f"（{against['doc_number']}）" if label else str(against["doc_number"])
             body.facts.append(("对比版本 / Compared with", label))
         for clause in details.clauses or []:
             status = str(clause.get("status") or "changed")
