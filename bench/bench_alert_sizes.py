@@ -61,9 +61,8 @@ def announcement_changes(n: int = 200) -> list[dict[str, Any]]:
 
 def config(mail_port: int, url: str, fmt: str = "full") -> dict[str, Any]:
     return {
-        # Whole announcements per pass: claiming a bundle's rows together is the worker's business
-        # (notifier/worker.py); this measures rendering, so one pass takes every row.
-        "notify": {"batch_size": 5000},
+        # The default batch of 50 rows: an announcement of 201 changes is claimed whole all the same.
+        "notify": {"batch_size": 50},
         "channels": {
             "mail": {"kind": "email", "host": "127.0.0.1", "port": mail_port, "security": "none",
                      "from": "regwatch@localhost", "to": ["compliance@localhost"]},

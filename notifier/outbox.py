@@ -37,8 +37,9 @@ def _marks(ids: Iterable[int]) -> tuple[str, list[int]]:
 
 def claim_due(db: Database, *, now: datetime, owner: str, lease_seconds: float, limit: int,
               digest_routes: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Lease up to `limit` due rows (plus every due row of a digest route+channel among them,
-    so a digest is never split) and return them, oldest first."""
+    """Lease up to `limit` due rows (plus every due row of a digest route+channel among them, so
+    a digest is never split, and every due row of the same document version on the same route and
+    channel, so an announcement is never split either) and return them, oldest first."""
     conn = db.conn
     if conn.in_transaction:
         raise RuntimeError("claim_due must not run inside an open transaction")
@@ -52,6 +53,18 @@ def claim_due(db: Database, *, now: datetime, owner: str, lease_seconds: float, 
         for route, channel in {(r[1], r[2]) for r in rows if r[1] in digest_routes}:
             more = conn.execute(f"SELECT id FROM outbox WHERE {_DUE} AND route = :route AND channel = :channel",
                                 {**params, "route": route, "channel": channel}).fetchall()
+            ids.update(r[0] for r in more)
+        for route, channel, document, version in conn.execute(
+                f"SELECT DISTINCT route, channel, json_extract(payload, '$.document_id'), "
+                f"json_extract(payload, '$.new_version_id') FROM outbox WHERE id IN ({_marks(sorted(ids))[0]})",
+                sorted(ids)).fetchall():
+            if route in digest_routes or document is None or version is None:
+                continue
+            more = conn.execute(f"SELECT id FROM outbox WHERE {_DUE} AND route = :route AND channel = :channel "
+                                "AND json_extract(payload, '$.document_id') = :document "
+                                "AND json_extract(payload, '$.new_version_id') = :version",
+                                {**params, "route": route, "channel": channel, "document": document,
+                                 "version": version}).fetchall()
             ids.update(r[0] for r in more)
         claimed: list[dict[str, Any]] = []
         if ids:

@@ -95,3 +95,17 @@ class Watcher:
 @pytest.fixture
 def watcher(replica, tmp_path) -> Watcher:
     return Watcher(replica, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """`regwatch demo --save-messages` once per session: its output, its folder of captured
+    messages (as the loopback mail and chat receivers got them) and its database."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("demo")
+    done = subprocess.run([sys.executable, "-m", "regwatch.cli", "demo", "--workdir", str(root / "work"),
+                           "--save-messages", str(root / "messages")], capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, root / "messages", root / "work" / "regwatch.db"
