@@ -72,7 +72,8 @@ def config(mail_port: int, url: str, fmt: str = "full") -> dict[str, Any]:
             "wecom": {"kind": "wecom", "webhook_url": url + "wecom"},
             "feishu": {"kind": "feishu", "webhook_url": url + "feishu"},
         },
-        "routes": {"all": {"channels": ["mail", "slack", "hook", "dingtalk", "wecom", "feishu"], "format": fmt}},
+        "routes": {"all": {"channels": ["mail", "slack", "hook", "dingtalk", "wecom", "feishu"],
+                           **({"format": fmt} if fmt != "full" else {})}},
     }
 
 

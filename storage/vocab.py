@@ -78,7 +78,7 @@ class Outcome(Vocab):
     exports, `verify`): a 公示 proposes or withdraws, a 公告 lists, confirms, drops or renames,
     a revocation revokes."""
 
-    PROPOSED = "proposed", "拟列入（公示）", "proposed"
+    PROPOSED = "proposed", "拟列入", "proposed"
     WITHDRAWN = "withdrawn from proposal", "撤出公示", "withdrawn from proposal"
     LISTED = "listed", "新列入", "listed"
     CONFIRMED = "confirmed", "公示后确认", "confirmed"

@@ -64,7 +64,7 @@ def test_email_headlines_tables_and_severities(demo_run):
     assert "removed from the white list" not in text and "（共13项变更）" not in text
     html = _part(final, "text/html")
     assert "重要 / critical" in html
-    assert len(re.findall(r"<tr[^>]*><td style=\"padding:3px 6px", html)) == 12, "one table, one row per enterprise"
+    assert len(re.findall(r"<tr valign[^>]*><td style=\"padding:3px 6px", html)) == 12, "one row per enterprise"
     assert html.count("工业和信息化部公告2026年第33号") == 1, "the evidence once, not once per change"
     assert not final["Message-ID"].startswith("<rw-digest-"), "an immediate bundle is no digest"
 
