@@ -55,13 +55,13 @@ def claim_due(db: Database, *, now: datetime, owner: str, lease_seconds: float, 
                                 {**params, "route": route, "channel": channel}).fetchall()
             ids.update(r[0] for r in more)
         for route, channel, document, version in conn.execute(
-                f"SELECT DISTINCT route, channel, json_extract(payload, '$.document_id'), "
-                f"json_extract(payload, '$.new_version_id') FROM outbox WHERE id IN ({_marks(sorted(ids))[0]})",
-                sorted(ids)).fetchall():
+                "SELECT DISTINCT route, channel, json_extract(payload, '$.document_id'), "
+                "json_extract(payload, '$.new_version_id') FROM outbox WHERE json_valid(payload) "
+                f"AND id IN ({_marks(sorted(ids))[0]})", sorted(ids)).fetchall():
             if route in digest_routes or document is None or version is None:
                 continue
             more = conn.execute(f"SELECT id FROM outbox WHERE {_DUE} AND route = :route AND channel = :channel "
-                                "AND json_extract(payload, '$.document_id') = :document "
+                                "AND json_valid(payload) AND json_extract(payload, '$.document_id') = :document "
                                 "AND json_extract(payload, '$.new_version_id') = :version",
                                 {**params, "route": route, "channel": channel, "document": document,
                                  "version": version}).fetchall()

@@ -68,7 +68,7 @@ def test_white_list_table_and_facts_in_text():
                      "公示截止 / Comments until", "2022年11月30日", "5c" * 32, "3f" * 32):
         assert expected in text
     removed = Rendering.for_change(sample("list.entry_removed")).text
-    assert "撤销 / revoked" in removed and "示例再生资源有限公司" in removed
+    assert "撤销 1家 / 1 revoked" in removed and "示例再生资源有限公司" in removed
 
 
 def test_clause_diff_marks_words_in_every_format():
