@@ -1,20 +1,24 @@
-# make run   — install into .venv and run the main job (regwatch run) on the embedded defaults
-# make test  — install into .venv (with dev extras) and run the test suite
-# make bench — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make run       — install into .venv and run the main job (regwatch run) on the embedded defaults
+# make test      — install into .venv (dev and demo extras): ruff, mypy, then every test
+# make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
+# make demo      — the whole cycle offline against the replica, with local mail and chat sinks
+# make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
 # make screenshots — docs/screenshots/ regenerated (needs Chromium: `make chromium` installs Debian's)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo clean chromium screenshots screenshots-alerts
+.PHONY: install run test test-fast lint typecheck bench demo clean chromium screenshots screenshots-alerts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The demo extra (the replica and its loopback sinks) comes too: `make run` suggests the demo
+# when offline, and the tests and the benchmark crawl the replica.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,demo]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,12 +26,17 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/regwatch run
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not integration"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
@@ -46,4 +55,4 @@ screenshots-alerts: $(STAMP) chromium
 	$(BIN)/python tools/screenshots_alerts.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .mypy_cache

@@ -18,9 +18,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from notifier.config import parse_notifier_config  # noqa: E402
+from notifier.routes import parse_notifier_config  # noqa: E402
 from notifier.worker import deliver_due  # noqa: E402
-from regwatch.sinks import HttpReceiver, Reply, SmtpSink  # noqa: E402
+from replica.sinks import HttpReceiver, Reply, SmtpSink  # noqa: E402
 from storage.changes import record_change  # noqa: E402
 from storage.db import open_db  # noqa: E402
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from notifier.config import parse_notifier_config  # noqa: E402
+from notifier.routes import parse_notifier_config  # noqa: E402
 from notifier.worker import deliver_due, run_loop  # noqa: E402
 from storage.changes import record_change  # noqa: E402
 from storage.db import (

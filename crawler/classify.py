@@ -9,7 +9,6 @@ penalties, related news, or nothing of ours); the stage says where it is in its 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from diff.text import normalize, segment
+from options import RULES_CATEGORY, RULES_LOOKALIKE, RULES_SCORED, RULES_STAGE, RULES_TOP, ConfigError, Option
+from options import check_keys as _declared_keys
+from options import read_toml as _read_rules_toml
 from storage.vocab import RELEVANT_CATEGORIES, Category, Stage
 
 __all__ = [
@@ -37,7 +39,7 @@ NO_STAGE = "none"
 DEFAULT_RULES_PATH = Path(__file__).with_name("classify_rules.toml")
 
 
-class RulesError(ValueError):
+class RulesError(ConfigError):
     """The rules file is malformed: an unknown key, a bad weight or a pattern that won't compile."""
 
 
@@ -48,8 +50,8 @@ class Classification:
     batch: int | None
     evidence: list[str]
     explanation: str
-    list_kind: str | None = None  # proposed | final | revocation | rename, for the white list only
     scores: dict[str, float] = field(default_factory=dict)
+    news: bool = False  # it reads as a report about something, which changes nothing by itself
 
 
 # --------------------------------------------------------------------------- rules
@@ -94,16 +96,6 @@ class Rules:
     column_hints: dict[str, str]
 
 
-# Allowed keys per table, as data: validation names them in its errors.
-_TOP_KEYS = ("version", "title_factor", "attachment_factor", "stage_min_score", "folds", "subject", "lookalikes",
-             "news", "categories", "revocation", "rename", "stages", "column_hints")
-_SCORED_KEYS = ("min_score", "phrases", "patterns")
-_LOOKALIKE_KEYS = ("phrases", "patterns")
-_CATEGORY_KEYS = ("priority", "min_score", "requires_any", "stages", "stage_aliases", "phrases", "patterns",
-                  "negative")
-_STAGE_KEYS = ("phrases", "patterns")
-
-
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in extra.items():
@@ -114,13 +106,15 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_keys(table: Any, allowed: tuple[str, ...], where: str) -> dict[str, Any]:
+def _check_keys(table: Any, declared: Mapping[str, Option], where: str) -> dict[str, Any]:
+    """The table, its keys checked against their declaration (options.declared) and defaults filled in."""
     if not isinstance(table, Mapping):
         raise RulesError(f"[{where}] must be a table, not {type(table).__name__}")
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise RulesError(f"unknown key {unknown[0]!r} in [{where}]; allowed keys: {', '.join(allowed)}")
-    return dict(table)
+    try:
+        _declared_keys(f"[{where}]", declared, table)
+    except ConfigError as exc:
+        raise RulesError(str(exc)) from None
+    return {**{k: o.default for k, o in declared.items() if o.default is not None}, **table}
 
 
 def _number(value: Any, where: str) -> float:
@@ -174,7 +168,7 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _build(raw: Mapping[str, Any]) -> Rules:
-    top = _check_keys(raw, _TOP_KEYS, "top level")
+    top = _check_keys(raw, RULES_TOP, "top level")
     folds_raw = top.get("folds") or {}
     if not isinstance(folds_raw, Mapping) or not all(isinstance(v, str) for v in folds_raw.values()):
         raise RulesError("[folds] must map a wording to its folded form (strings)")
@@ -183,11 +177,11 @@ def _build(raw: Mapping[str, Any]) -> Rules:
     def fold(text: str) -> str:
         return _fold(normalize(text), folds)
 
-    subject = _check_keys(top.get("subject") or {}, _SCORED_KEYS, "subject")
-    lookalikes = _check_keys(top.get("lookalikes") or {}, _LOOKALIKE_KEYS, "lookalikes")
-    news = _check_keys(top.get("news") or {}, _SCORED_KEYS, "news")
-    revocation = _check_keys(top.get("revocation") or {}, _SCORED_KEYS, "revocation")
-    rename = _check_keys(top.get("rename") or {}, _SCORED_KEYS, "rename")
+    subject = _check_keys(top.get("subject") or {}, RULES_SCORED, "subject")
+    lookalikes = _check_keys(top.get("lookalikes") or {}, RULES_LOOKALIKE, "lookalikes")
+    news = _check_keys(top.get("news") or {}, RULES_SCORED, "news")
+    revocation = _check_keys(top.get("revocation") or {}, RULES_SCORED, "revocation")
+    rename = _check_keys(top.get("rename") or {}, RULES_SCORED, "rename")
     categories_raw = top.get("categories") or {}
     if not isinstance(categories_raw, Mapping):
         raise RulesError("[categories] must be a table")
@@ -196,7 +190,7 @@ def _build(raw: Mapping[str, Any]) -> Rules:
         if name not in CATEGORIES:
             raise RulesError(f"unknown category {name!r} in [categories]; allowed categories: {', '.join(CATEGORIES)}")
         where = f"categories.{name}"
-        c = _check_keys(table, _CATEGORY_KEYS, where)
+        c = _check_keys(table, RULES_CATEGORY, where)
         stages = tuple(_stage_name(s, f"[{where}] stages") for s in _strings(c.get("stages"), f"[{where}] stages"))
         aliases_raw = c.get("stage_aliases") or {}
         if not isinstance(aliases_raw, Mapping):
@@ -206,7 +200,7 @@ def _build(raw: Mapping[str, Any]) -> Rules:
         categories[name] = CategoryRules(
             name=name,
             priority=int(_number(c.get("priority", CATEGORIES.index(name) + 1), f"[{where}] priority")),
-            min_score=_number(c.get("min_score", 0), f"[{where}] min_score"),
+            min_score=_number(c["min_score"], f"[{where}] min_score"),
             requires_any=tuple(fold(p) for p in _strings(c.get("requires_any"), f"[{where}] requires_any")),
             stages=stages,
             stage_aliases=aliases,
@@ -220,7 +214,7 @@ def _build(raw: Mapping[str, Any]) -> Rules:
     stages: dict[str, PhraseSet] = {}
     for name, table in stages_raw.items():
         _stage_name(name, "[stages]")
-        s = _check_keys(table, _STAGE_KEYS, f"stages.{name}")
+        s = _check_keys(table, RULES_STAGE, f"stages.{name}")
         stages[name] = PhraseSet(_weights(s.get("phrases"), f"stages.{name}.phrases", fold),
                                  _patterns(s.get("patterns"), f"stages.{name}.patterns"))
     hints_raw = top.get("column_hints") or {}
@@ -228,23 +222,23 @@ def _build(raw: Mapping[str, Any]) -> Rules:
         raise RulesError("[column_hints] must be a table")
     hints = {k: _stage_name(v, f"[column_hints] {k!r}") for k, v in hints_raw.items()}
     return Rules(
-        title_factor=_number(top.get("title_factor", 2.0), "title_factor"),
-        attachment_factor=_number(top.get("attachment_factor", 0.5), "attachment_factor"),
-        stage_min_score=_number(top.get("stage_min_score", 0), "stage_min_score"),
+        title_factor=_number(top["title_factor"], "title_factor"),
+        attachment_factor=_number(top["attachment_factor"], "attachment_factor"),
+        stage_min_score=_number(top["stage_min_score"], "stage_min_score"),
         folds=folds,
-        subject_min=_number(subject.get("min_score", 0), "[subject] min_score"),
+        subject_min=_number(subject["min_score"], "[subject] min_score"),
         subject=PhraseSet(_weights(subject.get("phrases"), "subject.phrases", fold),
                           _patterns(subject.get("patterns"), "subject.patterns")),
         lookalikes=PhraseSet(_weights(lookalikes.get("phrases"), "lookalikes.phrases", fold),
                              _patterns(lookalikes.get("patterns"), "lookalikes.patterns")),
-        news_min=_number(news.get("min_score", 0), "[news] min_score"),
+        news_min=_number(news["min_score"], "[news] min_score"),
         news=PhraseSet(_weights(news.get("phrases"), "news.phrases", fold),
                        _patterns(news.get("patterns"), "news.patterns")),
         categories=categories,
-        revocation_min=_number(revocation.get("min_score", 0), "[revocation] min_score"),
+        revocation_min=_number(revocation["min_score"], "[revocation] min_score"),
         revocation=PhraseSet(_weights(revocation.get("phrases"), "revocation.phrases", fold),
                              _patterns(revocation.get("patterns"), "revocation.patterns")),
-        rename_min=_number(rename.get("min_score", 0), "[rename] min_score"),
+        rename_min=_number(rename["min_score"], "[rename] min_score"),
         rename=PhraseSet(_weights(rename.get("phrases"), "rename.phrases", fold),
                          _patterns(rename.get("patterns"), "rename.patterns")),
         stages=stages,
@@ -253,13 +247,7 @@ def _build(raw: Mapping[str, Any]) -> Rules:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise RulesError(f"cannot read rules file {path}: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"rules file {path} is not valid TOML: {exc}") from exc
+    return _read_rules_toml(path, expand=False, error=RulesError)
 
 
 def load_rules(extra_path: str | Path | None = None) -> Rules:
@@ -391,13 +379,13 @@ def classify(
         stage, _ = _stage(rules, None, body, column, news)
         return Classification(Category.IRRELEVANT.value, stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
                               f"Irrelevant: the title names {names}, a look-alike list or programme, "
-                              "not the traction-battery recycling white list.", None, scores)
+                              "not the traction-battery recycling white list.", scores)
     if subject_score < rules.subject_min:
         found = "、".join(h.phrase for h in subject_hits) or "nothing"
         stage, _ = _stage(rules, None, body, column, news)
         return Classification(Category.IRRELEVANT.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               f"Irrelevant: not about traction-battery recycling (found {found}; subject score "
-                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).", None, scores)
+                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).", scores)
 
     verdicts: list[tuple[float, int, CategoryRules, list[_Hit]]] = []
     for category in rules.categories.values():
@@ -417,39 +405,13 @@ def classify(
         stage, _ = _stage(rules, None, body, column, news)
         return Classification(Category.RELATED.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               "Related: about traction-battery recycling, but no category reached its threshold.",
-                              None, scores)
+                              scores)
     score, _, winner, hits = max(specific or verdicts, key=lambda v: (v[0], v[1]))
     stage, stage_hits = _stage(rules, winner, body, column, news)
 
     batch = None
-    list_kind = None
-    extra = ""
     if winner.name == Category.WHITELIST:
         batch = batch_number(title) or batch_number(text) or batch_number(attachment_text)
-        revocation_score, revocation_hits = _score(rules.revocation, [title_zone, body])
-        scores["revocation"] = revocation_score
-        revokes = revocation_score >= rules.revocation_min and revocation_score > 0
-        if revokes:
-            hits = hits + [h for h in revocation_hits if h.phrase not in {x.phrase for x in hits}]
-        rename_score, rename_hits = _score(rules.rename, [title_zone, body])
-        scores["rename"] = rename_score
-        renames = not revokes and rename_score >= rules.rename_min and rename_score > 0
-        if renames:
-            hits = hits + [h for h in rename_hits if h.phrase not in {x.phrase for x in hits}]
-        if news:
-            list_kind = None  # a report about the list changes nothing by itself
-        elif revokes and stage == Stage.PROPOSED:
-            extra = " It proposes revoking listed enterprises; the list changes only with the final 公告."
-        elif revokes:
-            list_kind = "revocation"
-            extra = " It revokes listed enterprises."
-        elif renames and stage != Stage.PROPOSED:
-            list_kind = "rename"
-            extra = " It renames listed enterprises."
-        elif stage == Stage.PROPOSED:
-            list_kind = "proposed"
-        elif stage == Stage.FINAL:
-            list_kind = "final"
 
     positive = [h for h in hits if h.weight > 0]
     evidence = [f"{h.zone}:{h.phrase}" for h in hits] + [f"stage:{h.phrase}" for h in stage_hits if h.zone != "news"]
@@ -464,5 +426,5 @@ def classify(
         stage_note = "no stage phrase in the body"
     batch_note = f", batch {batch}" if batch else ""
     explanation = (f"{winner.name.capitalize()} (score {_fmt(score)} ≥ {_fmt(winner.min_score)}) on {top}; "
-                   f"{stage_note}{batch_note}.{extra}")
-    return Classification(winner.name, stage, batch, evidence, explanation, list_kind, scores)
+                   f"{stage_note}{batch_note}.")
+    return Classification(winner.name, stage, batch, evidence, explanation, scores, news=bool(news))

@@ -1,20 +1,23 @@
-"""The storage pipeline: every fetched document goes into SQLite in its own transaction, and
-each crawl leaves a crawl_runs row and, when the source's health changes, a health alert."""
+"""The storage pipeline: every fetched document goes into SQLite in its own transaction.
+
+The run itself (its crawl_runs row and any health alert) is recorded by crawler.runs.RunBookkeeping,
+an extension on `spider_closed`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
+from sqlite_utils import Database
 
 from crawler.assemble import assemble
+from crawler.classify import load_rules
 from crawler.items import DocumentItem
+from options import default
 from storage.blobs import BlobStore
-from storage.changes import iso, utcnow
 from storage.db import open_db
-from storage.health import finish_run, is_first_run
+from storage.health import is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
 from storage.vocab import Category
 
@@ -30,23 +33,17 @@ class StoragePipeline:
             raise NotConfigured("REGWATCH_DB is not set")
         self.crawler = crawler
         self.db_path = db_path
-        self.blobs = BlobStore(settings.get("REGWATCH_BLOBS") or "regwatch-blobs")
+        self.blobs = BlobStore(settings.get("REGWATCH_BLOBS") or default("blobs"))
         self.ingest_settings = IngestSettings(
             routes=iter_routes(settings.getlist("REGWATCH_ROUTES")),
-            suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", 0.25),
-            flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", 5),
-            withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", 2),
+            suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", default("suspect_removal_share")),
+            flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", default("flapping_window")),
+            withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", default("withdraw_after_runs")),
             severities=settings.getdict("REGWATCH_SEVERITIES"),
         )
         rules_path = settings.get("REGWATCH_CLASSIFY_RULES")
-        if rules_path:
-            from crawler.classify import load_rules
-
-            self.rules = load_rules(rules_path)
-        else:
-            self.rules = None
-        self.db = None
-        self.started_at = ""
+        self.rules = load_rules(rules_path) if rules_path else None
+        self.db: Database | None = None
         self.deferred: list[tuple[Any, list[str]]] = []
 
     @classmethod
@@ -55,7 +52,6 @@ class StoragePipeline:
 
     def open_spider(self) -> None:
         self.db = open_db(self.db_path)
-        self.started_at = iso(utcnow())
         spider = self.crawler.spider
         self.ingest_settings.baseline = is_first_run(self.db, spider.name)
 
@@ -83,6 +79,7 @@ class StoragePipeline:
     def _ingest(self, doc: Any, problems: list[str]) -> None:
         spider = self.crawler.spider
         stats = self.crawler.stats
+        assert self.db is not None
         result = ingest(self.db, doc, self.ingest_settings)
         for problem in problems + result.problems:
             spider.health.note(f"{doc.title[:40]}: {problem}")
@@ -92,7 +89,6 @@ class StoragePipeline:
         stats.inc_value("regwatch/changes", len(result.change_ids))
 
     def close_spider(self) -> None:
-        spider = self.crawler.spider
         if self.db is None:
             return
         # White-list and criteria documents are folded in in publication order, so a proposal
@@ -101,25 +97,4 @@ class StoragePipeline:
         for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
             self._ingest(doc, problems)
         self.deferred.clear()
-        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                 for k, v in (self.crawler.stats.get_stats() or {}).items()}
-        codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
-                 if k.startswith("downloader/response_status_count/")}
-        finish_run(
-            self.db,
-            source_id=spider.name,
-            source=spider.source,
-            started_at=self.started_at,
-            status=spider.health.status(),
-            message=spider.health.message(),
-            pages=spider.health.listing_pages,
-            items=int(stats.get("item_scraped_count", 0)),
-            requests=int(stats.get("downloader/request_count", 0)),
-            http_codes=json.dumps(codes),
-            errors=len(spider.health.errors),
-            stats=json.dumps(stats, default=str),
-            problems=spider.health.notes,
-            routes=self.ingest_settings.routes,
-            severities=self.ingest_settings.severities,
-        )
         self.db.close()

@@ -1,9 +1,10 @@
 """Scrapy settings for regwatch. Polite by default; the CLI and tests override a few.
 
-Prefixed REGWATCH_* settings configure our own components.
+Prefixed REGWATCH_* settings configure our own components. Values that regwatch.toml can set take
+their defaults from its declarations (options.declared), so each default has one home.
 """
 
-from regwatch import __version__
+from options import GENERAL
 
 BOT_NAME = "regwatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -12,17 +13,17 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- Politeness -------------------------------------------------------------------------
 # MIIT refuses clients that do not look like a browser, so the default UA is browser-compatible
 # and still names regwatch.
-USER_AGENT = f"Mozilla/5.0 (compatible; regwatch/{__version__})"
-ROBOTSTXT_OBEY = True
+USER_AGENT = GENERAL["user_agent"].default
+ROBOTSTXT_OBEY = GENERAL["obey_robots"].default
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = 2.0
+DOWNLOAD_DELAY = GENERAL["download_delay"].default
 RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = False
 
 # --- Robustness -------------------------------------------------------------------------
-DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 50_000_000
+DOWNLOAD_TIMEOUT = GENERAL["download_timeout"].default
+DOWNLOAD_MAXSIZE = GENERAL["max_download_bytes"].default
 DOWNLOAD_WARNSIZE = 20_000_000
 RETRY_ENABLED = True
 RETRY_TIMES = 2
@@ -48,13 +49,20 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.StoragePipeline": 300,
 }
-REGWATCH_DB = "regwatch.db"
-REGWATCH_BLOBS = "regwatch-blobs"
-REGWATCH_SOURCE_OVERRIDES = {}      # {source_id: {base_url: ...}} from regwatch.toml / environment
-REGWATCH_SEVERITIES = {}            # per-kind severity overrides ([severity] in regwatch.toml)
-REGWATCH_ROUTES = []                # route filters as dicts (storage.routing.RouteFilter fields)
+EXTENSIONS = {
+    "crawler.runs.RunBookkeeping": 500,   # the crawl_runs row and health alerts, on spider_closed
+}
+REGWATCH_DB = GENERAL["database"].default
+REGWATCH_BLOBS = GENERAL["blobs"].default
+# {source_id: {base_url: ...}} from regwatch.toml / environment
+REGWATCH_SOURCE_OVERRIDES: dict[str, dict[str, object]] = {}
+# route filters as dicts (storage.routing.RouteFilter fields)
+REGWATCH_ROUTES: list[dict[str, object]] = []
+# per-kind severity overrides ([severity] in regwatch.toml)
+REGWATCH_SEVERITIES: dict[str, str] = {}
 REGWATCH_FULL = False               # read every listing page, not just until known rows
-REGWATCH_MAX_PAGES = 50
-REGWATCH_WITHDRAW_AFTER_RUNS = 2
-REGWATCH_SUSPECT_REMOVAL_SHARE = 0.25
-REGWATCH_FLAPPING_WINDOW = 5
+REGWATCH_MAX_PAGES = GENERAL["max_pages"].default
+REGWATCH_WITHDRAW_AFTER_RUNS = GENERAL["withdraw_after_runs"].default
+REGWATCH_SUSPECT_REMOVAL_SHARE = GENERAL["suspect_removal_share"].default
+REGWATCH_FLAPPING_WINDOW = GENERAL["flapping_window"].default
+REGWATCH_CLASSIFY_RULES = GENERAL["classify_rules"].default

@@ -9,13 +9,10 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-_SOURCE_KEYS = {
-    "name", "name_en", "authority", "platform", "base_url", "hosts", "schedule", "stale_after_hours",
-    "ignore_patterns", "unit", "listing", "article", "columns", "search", "enabled",
-}
+from options import SOURCE, SOURCE_ARTICLE, SOURCE_LISTING, ConfigError, check_keys, validate
 
 
-class SourceError(ValueError):
+class SourceError(ConfigError):
     """sources.toml or an override is malformed."""
 
 
@@ -82,25 +79,28 @@ def load_sources(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> di
             raise SourceError(f"unknown source {source_id!r} in [sources]; known: {', '.join(data)}")
     out: dict[str, Source] = {}
     for source_id, raw in data.items():
-        unknown = set(raw) - _SOURCE_KEYS
-        if unknown:
-            raise SourceError(f"sources.toml [{source_id}]: unknown keys {sorted(unknown)}")
         merged = {**raw, **{k: v for k, v in overrides.get(source_id, {}).items() if v is not None}}
+        try:
+            values = validate(f"sources.toml [{source_id}]", SOURCE, merged)
+            check_keys(f"sources.toml [{source_id}.article]", SOURCE_ARTICLE, values["article"])
+            check_keys(f"sources.toml [{source_id}.listing]", SOURCE_LISTING, values["listing"])
+        except ConfigError as exc:
+            raise SourceError(str(exc)) from None
         out[source_id] = Source(
             id=source_id,
-            name=merged["name"],
-            name_en=merged.get("name_en", ""),
-            authority=merged["authority"],
-            base_url=merged["base_url"].rstrip("/"),
-            hosts=tuple(h.lower() for h in merged.get("hosts", [])),
-            schedule=merged["schedule"],
-            stale_after_hours=float(merged.get("stale_after_hours", 6)),
-            ignore_patterns=tuple(merged.get("ignore_patterns", [])),
-            unit=merged.get("unit", {}),
-            listing=merged.get("listing", {}),
-            article=merged.get("article", {}),
-            columns=tuple(Column(c["name"], c["path"]) for c in merged.get("columns", [])),
-            search=merged.get("search", {}),
-            enabled=bool(merged.get("enabled", True)),
+            name=values["name"],
+            name_en=values["name_en"],
+            authority=values["authority"],
+            base_url=values["base_url"].rstrip("/"),
+            hosts=tuple(h.lower() for h in values["hosts"]),
+            schedule=values["schedule"],
+            stale_after_hours=values["stale_after_hours"],
+            ignore_patterns=tuple(values["ignore_patterns"]),
+            unit=values["unit"],
+            listing=values["listing"],
+            article=values["article"],
+            columns=tuple(Column(c["name"], c["path"]) for c in values["columns"]),
+            search=values["search"],
+            enabled=values["enabled"],
         )
     return out

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
@@ -110,12 +110,17 @@ def _match_marker(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _year_into(year: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that puts the detached year back into '(年本)'."""
+    return lambda m: f"({year}{m.group(1)})"
+
+
 def _repair_detached_year(lines: list[str]) -> list[str]:
     """PDF extraction can lift the year out of a title: '规范条件(年本)' then '2024'."""
     out: list[str] = []
     for line in lines:
         if out and _DETACHED_YEAR.match(line) and _YEARLESS_EDITION.search(out[-1]):
-            out[-1] = _YEARLESS_EDITION.sub(lambda m, y=line: f"({y}{m.group(1)})", out[-1], count=1)
+            out[-1] = _YEARLESS_EDITION.sub(_year_into(line), out[-1], count=1)
             continue
         out.append(line)
     return out

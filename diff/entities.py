@@ -26,12 +26,15 @@ _MIN_CORRECTION_LEN = 6  # names shorter than this differ too much with two char
 
 @dataclass(frozen=True, slots=True)
 class ListEntry:
-    """One enterprise on the list, as published."""
+    """One enterprise on the list, as published: the one type for a list entry, from the table
+    reader (crawler/extract/listtable.py) through storage to the diff. `row_no` is its number
+    in the published table, where the table gives one."""
 
     enterprise: str
-    province: str
+    province: str | None
     type: str
     batch: int | None = None
+    row_no: int | None = None
 
 
 @dataclass
@@ -100,12 +103,6 @@ def _row_changes(a: Row, b: Row) -> tuple[str, ...]:
     if ba is not None and bb is not None and ba != bb and str(ba) != str(bb):
         out.append("batch")
     return tuple(out)
-
-
-def fields_changed(old: Any, new: Any) -> tuple[str, ...]:
-    """Which of enterprise (by normalised name), province, type and batch differ. A batch
-    counts only when both sides give one."""
-    return _row_changes(_row(old), _row(new))
 
 
 def diff_entries(
@@ -234,14 +231,6 @@ def _bucket(rows: Sequence[Row], free: Iterable[int]) -> dict[tuple[str, str], l
     for n in sorted(free):
         out[(rows[n][_PROVINCE], rows[n][_TYPE])].append(n)
     return out
-
-
-def removal_share(diff: EntityDiff, current_size: int) -> float:
-    """The share of the current list (before the change) that the diff would remove; the
-    storage layer marks the change suspect above a configured share (25% by default)."""
-    if current_size <= 0:
-        return 0.0
-    return len(diff.removed) / current_size
 
 
 def entry_to_dict(entry: Any) -> dict[str, Any]:

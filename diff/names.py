@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 _FOOTNOTE_TAIL = re.compile(
     r"(?:[*※†‡#]+|\((?:注|備註|备注)?\d*\)|注\d*|\[\d+\]|(?<=[司厂院所心])\d{1,2})$"
@@ -214,11 +213,6 @@ def short_form_match(short: str, full: str) -> bool:
     if len(cs) < _MIN_CORE or cs[0] != cf[0]:
         return False
     return _in_order(cs, cf) and len(cs) >= 0.75 * len(cf)
-
-
-def edit_distance(a: str, b: str, cutoff: int | None = None) -> int:
-    """Levenshtein distance of the normalised names (a one-character correction is 1)."""
-    return int(Levenshtein.distance(normalize_name(a), normalize_name(b), score_cutoff=cutoff))
 
 
 class NameIndex:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any, Literal
+from typing import Literal
 
 from diff.text import normalize, tokenizer
 
@@ -157,7 +157,7 @@ def tokens(text: str) -> list[str]:
     line breaks kept as tokens."""
     if not text:
         return []
-    words = tokenizer().lcut(text)
+    words: list[str] = tokenizer().lcut(text)
     spans = [m.span() for m in NUMBER_RE.finditer(text)]
     if not spans:
         return words
@@ -353,13 +353,3 @@ def changed_numbers(old: str | Sequence[DiffOp], new: str | None = None) -> list
 def ops_to_json(ops: Iterable[DiffOp]) -> list[dict[str, str]]:
     """The ops as plain dicts: [{"op": "replace", "old": "1%", "new": "1.5%"}, ...]."""
     return [{"op": op.op, "old": op.old, "new": op.new} for op in ops]
-
-
-def ops_from_json(data: Iterable[dict[str, Any]]) -> list[DiffOp]:
-    """The inverse of ops_to_json, for renderers that read a stored change."""
-    out = []
-    for item in data:
-        if item["op"] not in ("equal", "insert", "delete", "replace"):
-            raise ValueError(f"unknown diff op {item['op']!r}")
-        out.append(DiffOp(item["op"], str(item.get("old", "")), str(item.get("new", ""))))
-    return out

@@ -1,8 +1,8 @@
 """`python -m notifier --db PATH [--config regwatch.toml] [--loop --interval S] [--test ROUTE]`
 `python -m notifier --preview KIND [--format text|html|markdown|slack|json]`
 
-A standalone worker process: what the crash tests kill and the benchmark drives. It reads the
-TOML itself (with ${ENV} expansion) until regwatch's own config loader takes over.
+A standalone worker process: what the crash tests kill and the benchmark drives. It loads
+regwatch.toml through the one loader (options.load_config), as `regwatch notify` does.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import signal
 import sys
 import threading
 
-from notifier.config import NotifierConfig, load_toml, parse_notifier_config
-from notifier.errors import ConfigError
 from notifier.render import Rendering
+from notifier.routes import NotifierConfig, parse_notifier_config
 from notifier.worker import DeliveryStats, deliver_due, run_loop, send_test
+from options import ConfigError
+from options import load_config as load_options
 from storage.db import DEFAULT_DB, open_db
 from storage.errors import StorageError
 from storage.kinds import ChangeKind, sample
@@ -40,7 +41,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def load_config(path: str | None) -> NotifierConfig:
-    return parse_notifier_config(load_toml(path) if path else {})
+    """The notifier's part of regwatch.toml; without --config, the built-in routes to the log."""
+    return parse_notifier_config(load_options(path, required=True).raw if path else {})
 
 
 def report(stats: DeliveryStats) -> None:

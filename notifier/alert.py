@@ -41,7 +41,7 @@ class Alert:
     @property
     def marked(self) -> bool:
         """Whether the entry rows carry change marks (a 公示 list has none)."""
-        return any(e.mark for e in self.entries)
+        return any(mark for mark, _ in self.entries)
 
 
 def build_alert(change: Mapping[str, Any]) -> Alert:

@@ -1,8 +1,8 @@
 """The two ways the notifier tells a user something is wrong: bad configuration, failed delivery."""
 
+from options import ConfigError
 
-class ConfigError(ValueError):
-    """regwatch.toml asks for something the notifier cannot do; the message names the key."""
+__all__ = ["ConfigError", "DeliveryError"]
 
 
 class DeliveryError(Exception):

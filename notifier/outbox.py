@@ -114,15 +114,3 @@ def release(db: Database, ids: Iterable[int], owner: str, next_at: datetime) -> 
         db.execute(f"UPDATE outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ? "
                    f"WHERE lease_owner = ? AND id IN ({marks}) AND status IN ('pending', 'failed')",
                    [iso(next_at), owner, *values])
-
-
-def channel_summary(db: Database) -> list[dict[str, Any]]:
-    """Per channel: rows by status, when the next undelivered row is due, and its latest error.
-    A channel with failed or dead rows is one an operator should look at."""
-    return list(db.query(
-        "SELECT channel, sum(status = 'pending') AS pending, sum(status = 'failed') AS failed, "
-        "sum(status = 'dead') AS dead, sum(status = 'sent') AS sent, "
-        "min(CASE WHEN status IN ('pending', 'failed') THEN next_attempt_at END) AS next_due, "
-        "(SELECT last_error FROM outbox AS e WHERE e.channel = o.channel AND e.status IN ('failed', 'dead') "
-        " ORDER BY e.id DESC LIMIT 1) AS last_error "
-        "FROM outbox AS o GROUP BY channel ORDER BY channel"))

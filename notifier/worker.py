@@ -26,10 +26,10 @@ from sqlite_utils import Database
 from notifier import outbox
 from notifier.alert import Alert, build_alert
 from notifier.channels import Channel, Message
-from notifier.config import NotifierConfig
 from notifier.errors import ConfigError, DeliveryError
 from notifier.ids import bundle_delivery_id, delivery_id, digest_delivery_id
 from notifier.render import Rendering
+from notifier.routes import NotifierConfig
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
 from storage.kinds import kind_of
@@ -50,6 +50,11 @@ class DeliveryStats:
     @property
     def handled(self) -> int:
         return self.sent + self.failed + self.dead + self.skipped
+
+    def __str__(self) -> str:
+        """What `regwatch notify` prints: outbox rows, not messages (a 公告's 13 rows are one message)."""
+        return (f"outbox rows: {self.sent} sent, {self.failed} failed (to be retried), {self.dead} dead, "
+                f"{self.skipped} not tried")
 
     def __add__(self, other: DeliveryStats) -> DeliveryStats:
         return DeliveryStats(self.sent + other.sent, self.failed + other.failed, self.dead + other.dead,

@@ -1,4 +1,5 @@
-"""Library functions behind the thin CLI commands."""
+"""Library functions behind the thin CLI commands. Nothing here knows click: errors are raised
+(regwatch.errors.UsageError for bad input) and results returned, and cli.py prints them."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ import subprocess
 import sys
 from typing import Any
 
-import click
-
+from crawler.sources import load_sources
+from notifier.worker import deliver_due, run_loop, send_test
 from regwatch.config import Config
+from regwatch.errors import UsageError
+from storage.db import open_db
+from storage.exports import render, to_atom
+from storage.health import source_states
+from storage.queries import documents, list_changes
+from storage.whitelist import list_on
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def today_shanghai() -> str:
@@ -18,9 +27,6 @@ def today_shanghai() -> str:
 
 def notify_once(config: Config, *, loop: bool = False) -> str:
     """One delivery pass, or (loop) passes until interrupted, backlog first."""
-    from notifier.worker import deliver_due, run_loop
-    from storage.db import open_db
-
     notifier_config = config.notifier()
     db = open_db(config.database)
     try:
@@ -34,24 +40,17 @@ def notify_once(config: Config, *, loop: bool = False) -> str:
         db.close()
 
 
-def notify_test(config: Config, route: str) -> int:
-    from notifier.worker import send_test
-
-    failures = 0
-    for channel, ok, detail in send_test(config.notifier(), route):
-        click.echo(f"{channel}: {'ok' if ok else 'FAILED'} — {detail}")
-        failures += 0 if ok else 1
-    return failures
+def notify_test(config: Config, route: str) -> list[tuple[str, bool, str]]:
+    """A test message through each channel of the route: (channel, delivered, detail) per channel."""
+    return send_test(config.notifier(), route)
 
 
 def source_rows(config: Config) -> list[dict[str, Any]]:
-    from crawler.sources import load_sources
-    from storage.db import open_db
-    from storage.health import source_states
-
     db = open_db(config.database)
-    states = {s["id"]: s for s in source_states(db)}
-    db.close()
+    try:
+        states = {s["id"]: s for s in source_states(db)}
+    finally:
+        db.close()
     rows = []
     for source in load_sources(config.sources).values():
         state = states.get(source.id) or {}
@@ -66,13 +65,11 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
 
 
 def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:
-    from storage.whitelist import list_on
-
     day = as_of or today_shanghai()
     try:
         dt.date.fromisoformat(day)
     except ValueError:
-        raise click.UsageError(f"--as-of must be a date like 2026-04-28, not {day!r}") from None
+        raise UsageError(f"--as-of must be a date like 2026-04-28, not {day!r}") from None
     rows = list_on(db, day, include_proposed=proposed)
     docs = {d["id"]: d for d in db.query("select id, doc_number, canonical_url from documents")}
     out = []
@@ -85,25 +82,21 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
 
 
 def export_data(db: Any, what: str, fmt: str) -> str | bytes:
-    from storage.exports import render, to_atom
-    from storage.queries import documents, list_changes
-
     if what == "changes":
         rows = list_changes(db)
         if fmt == "atom":
             return to_atom(rows)
         return render(rows, fmt)
     if fmt == "atom":
-        raise click.UsageError("atom is for --what changes")
+        raise UsageError("atom is for --what changes")
     if what == "list":
         return render(white_list(db, None, None, False), fmt)
     return render(documents(db), fmt)
 
 
 def serve_datasette(database: str, host: str, port: int) -> int:
-    """Datasette, read-only (immutable), bound to localhost unless the user says otherwise."""
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: serving on {host}, beyond localhost", err=True)
+    """Datasette, read-only (immutable), bound to localhost unless the user says otherwise
+    (cli.py warns when `host` is not in LOOPBACK)."""
     cmd = [sys.executable, "-m", "datasette", "serve", "--immutable", database, "--host", host,
            "--port", str(port), "--setting", "allow_download", "off"]
     return subprocess.call(cmd)

@@ -3,9 +3,10 @@ errors become one line on stderr (exit 1), usage errors exit 2, never a tracebac
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +31,31 @@ class AppContext:
             cfg.general["database"] = self.db_path
         return cfg
 
-    def db(self):
+    @contextlib.contextmanager
+    def db(self) -> Iterator[Any]:
+        """The database, closed when the command is done with it."""
         from storage.db import open_db
 
-        return open_db(self.config.database)
+        db = open_db(self.config.database)
+        try:
+            yield db
+        finally:
+            db.close()
 
 
 def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from regwatch.config import ConfigError
+        from regwatch.errors import UsageError
         from storage.errors import StorageError
 
         try:
             return fn(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
         except (ConfigError, StorageError, ValueError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
         except Exception as exc:  # one clear line, never a traceback
@@ -108,9 +118,8 @@ def init(app: AppContext, force: bool) -> None:
         path.write_text(STARTER_CONFIG, "utf-8")
         click.echo(f"wrote {path}")
     app.config_path = str(path)
-    db = app.db()
-    click.echo(f"database ready: {app.config.database}")
-    db.close()
+    with app.db():
+        click.echo(f"database ready: {app.config.database}")
 
 
 @cli.command()
@@ -121,7 +130,8 @@ def crawl(app: AppContext, sources: tuple[str, ...], full: bool) -> None:
     """One pass: fetch, store, detect changes, queue alerts. Exit 3 if a source was not healthy."""
     from regwatch.crawl import run_crawl
 
-    app.db().close()
+    with app.db():
+        pass  # create or migrate the database before the crawl's child process opens it
     outcome = run_crawl(app.config, list(sources) or None, full=full)
     _print_crawl(app, outcome)
     if outcome.exit_code:
@@ -134,12 +144,11 @@ def _print_crawl(app: AppContext, outcome: Any) -> None:
     if not outcome.statuses:
         tail = outcome.log.strip().splitlines()[-1:] or ["no output"]
         raise click.ClickException(f"crawl failed: {tail[0]}")
-    db = app.db()
-    states = {s["id"]: s for s in source_states(db)}
+    with app.db() as db:
+        states = {s["id"]: s for s in source_states(db)}
     for source_id, status in outcome.statuses.items():
         last = (states.get(source_id) or {}).get("last_run") or {}
         click.echo(f"{source_id}: {status} — {last.get('message', '')}")
-    db.close()
 
 
 @cli.command()
@@ -151,8 +160,10 @@ def notify(app: AppContext, test_route: str | None, loop: bool) -> None:
     from regwatch.app import notify_once, notify_test
 
     if test_route:
-        failures = notify_test(app.config, test_route)
-        if failures:
+        results = notify_test(app.config, test_route)
+        for channel, ok, detail in results:
+            click.echo(f"{channel}: {'ok' if ok else 'FAILED'} — {detail}")
+        if not all(ok for _, ok, _ in results):
             sys.exit(1)
         return
     stats = notify_once(app.config, loop=loop)
@@ -192,7 +203,8 @@ def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: 
     from storage.kinds import describe
     from storage.queries import list_changes
 
-    rows = list_changes(app.db(), since=since, kinds=list(kinds) or None, source=source)
+    with app.db() as db:
+        rows = list_changes(db, since=since, kinds=list(kinds) or None, source=source)
     for row in rows:
         row["what"] = describe(row)
     columns = ["id", "detected_at", "kind", "what", "severity", "source_id", "summary", "suspect"] \
@@ -208,7 +220,9 @@ def show(app: AppContext, change_id: int) -> None:
     document made at the same time, as the alert showed them)."""
     from regwatch.show import show_change
 
-    _emit(show_change(app.db(), change_id, app.config.notifier().public_url))
+    with app.db() as db:
+        text = show_change(db, change_id, app.config.notifier().public_url)
+    _emit(text)
 
 
 @cli.command()
@@ -221,7 +235,8 @@ def search(app: AppContext, query: str, limit: int, fmt: str) -> None:
     from storage.exports import render
     from storage.queries import search as do_search
 
-    rows = do_search(app.db(), query, limit=limit)
+    with app.db() as db:
+        rows = do_search(db, query, limit=limit)
     columns = ["id", "published_at", "category", "title", "snippet"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -239,7 +254,8 @@ def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bo
     from regwatch.app import white_list
     from storage.exports import render
 
-    rows = white_list(app.db(), as_of, type_, proposed)
+    with app.db() as db:
+        rows = white_list(db, as_of, type_, proposed)
     columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "doc_number", "url"]
     _emit(render(rows, fmt, columns), output)
 
@@ -255,7 +271,8 @@ def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: 
     from storage.exports import render
 
     names = read_supplier_args(list(suppliers))
-    rows = verify_names(app.db(), names, as_of=as_of)
+    with app.db() as db:
+        rows = verify_names(db, names, as_of=as_of)
     columns = ["supplier", "status", "matched_name", "score", "batch", "doc_number", "url"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -280,7 +297,7 @@ def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
     """Clause-by-clause, word-by-word comparison of two files or stored documents (id:N)."""
     from regwatch.compare import compare
 
-    _emit(compare(app, old, new, fmt))
+    _emit(compare(app.config, old, new, fmt))
 
 
 @cli.command()
@@ -292,7 +309,9 @@ def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
     """Export changes, the current list, or documents."""
     from regwatch.app import export_data
 
-    _emit(export_data(app.db(), what, fmt), output)
+    with app.db() as db:
+        data = export_data(db, what, fmt)
+    _emit(data, output)
 
 
 @cli.command()
@@ -301,8 +320,10 @@ def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(app: AppContext, port: int, host: str) -> None:
     """Datasette over the database, read-only, bound to localhost."""
-    from regwatch.app import serve_datasette
+    from regwatch.app import LOOPBACK, serve_datasette
 
+    if host not in LOOPBACK:
+        click.echo(f"warning: serving on {host}, beyond localhost", err=True)
     sys.exit(serve_datasette(app.config.database, host, port))
 
 
@@ -315,7 +336,7 @@ def demo(app: AppContext, workdir: str, save_to: str | None) -> None:
     """The whole cycle against the replica, with local mail and chat sinks."""
     from regwatch.demo import run_demo
 
-    sys.exit(run_demo(Path(workdir), Path(save_to) if save_to else None))
+    sys.exit(run_demo(Path(workdir), echo=click.echo, save_to=Path(save_to) if save_to else None))
 
 
 @cli.command()
@@ -327,7 +348,11 @@ def demo(app: AppContext, workdir: str, save_to: str | None) -> None:
 @click.option("--fault", "faults", multiple=True, help="Fault switch to turn on.")
 def replica(port: int, samr_port: int, host: str, state: int, scale: int, faults: tuple[str, ...]) -> None:
     """Serve the replica sites (for tests, the demo and the benchmark)."""
+    from replica import missing_demo_packages
     from replica.cli import serve as serve_replica
+
+    if missing_demo_packages():
+        raise click.ClickException("the replica needs the demo extra: pip install 'regwatch[demo]'")
 
     serve_replica(port=port, samr_port=samr_port, host=host, state=state, scale=scale, faults=list(faults))
 

@@ -1,17 +1,28 @@
 """`regwatch demo`: the whole cycle offline. The replica plays MIIT and SAMR, a local SMTP sink
 plays the compliance mailbox, a local HTTP listener plays Slack and a webhook receiver; the
-timeline is advanced through its six states, crawling and delivering after each."""
+timeline is advanced through its six states, crawling and delivering after each.
+
+The replica and its sinks need the `demo` extra (pip install 'regwatch[demo]'); `make run`,
+`make demo` and `make test` install it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
-from regwatch.sinks import HttpReceiver, Reply, SmtpSink
+from notifier.worker import deliver_due
+from regwatch.config import ConfigError, load_config
+from regwatch.crawl import run_crawl
+from replica import missing_demo_packages
+from replica.sinks import HttpReceiver, Reply, SmtpSink
+from replica.testing import ReplicaProcess
+from storage.db import open_db
+from storage.queries import list_changes
+from storage.whitelist import current_entries
 
 STEPS = {
     0: "history: white-list batches 1-5, the criteria, the April 2026 joint notice (baseline, no alerts)",
@@ -110,7 +121,9 @@ def save_messages(folder: Path, mail: SmtpSink, chat: HttpReceiver) -> int:
                 stem.with_suffix(".html").write_text(part.get_content(), "utf-8")
                 written += 1
             elif part.get_filename():
-                stem.with_suffix(".csv").write_bytes(part.get_payload(decode=True))
+                table = part.get_payload(decode=True)
+                if isinstance(table, bytes):
+                    stem.with_suffix(".csv").write_bytes(table)
                 written += 1
     for n, request in enumerate(chat.requests(), 1):
         name = request.path.strip("/") or "post"
@@ -120,15 +133,13 @@ def save_messages(folder: Path, mail: SmtpSink, chat: HttpReceiver) -> int:
     return written
 
 
-def run_demo(workdir: Path, save_to: Path | None = None) -> int:
-    from notifier.worker import deliver_due
-    from regwatch.config import load_config
-    from regwatch.crawl import run_crawl
-    from replica.testing import ReplicaProcess
-    from storage.db import open_db
-    from storage.queries import list_changes
-    from storage.whitelist import current_entries
-
+def run_demo(workdir: Path, echo: Callable[[str], object] = print, save_to: Path | None = None) -> int:
+    """Walk the replica's timeline, crawling and delivering after each state; `echo` prints a line.
+    With `save_to`, every captured message is written there at the end."""
+    missing = missing_demo_packages()
+    if missing:
+        raise ConfigError(f"the demo needs the demo extra ({', '.join(missing)} missing): "
+                          "pip install 'regwatch[demo]', or run 'make demo'")
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     for name in ("regwatch.db", "regwatch.db-wal", "regwatch.db-shm"):
@@ -140,9 +151,9 @@ def run_demo(workdir: Path, save_to: Path | None = None) -> int:
         config_path.write_text(demo_config(workdir, mail.port, chat.url("/")), "utf-8")
         env = {**os.environ, "REGWATCH_MIIT_BASE_URL": site.miit, "REGWATCH_SAMR_BASE_URL": site.samr}
         config = load_config(config_path, environ=env)
-        click.echo(f"replica: MIIT {site.miit}  SAMR {site.samr}")
-        click.echo(f"mail sink: 127.0.0.1:{mail.port}   chat/webhook listener: {chat.url('/')}")
-        click.echo(f"config and database: {workdir}\n")
+        echo(f"replica: MIIT {site.miit}  SAMR {site.samr}")
+        echo(f"mail sink: 127.0.0.1:{mail.port}   chat/webhook listener: {chat.url('/')}")
+        echo(f"config and database: {workdir}\n")
         notifier_config = config.notifier()
         last = 0
         for state, what in STEPS.items():
@@ -154,20 +165,20 @@ def run_demo(workdir: Path, save_to: Path | None = None) -> int:
             changes = list_changes(db)
             new = [c for c in changes if c["id"] > last]
             last = changes[-1]["id"] if changes else last
-            click.echo(f"state {state}: {what}")
-            click.echo(f"  crawl: {outcome.statuses}; delivered: {received(mail, chat).since(before)}")
+            echo(f"state {state}: {what}")
+            echo(f"  crawl: {outcome.statuses}; delivered: {received(mail, chat).since(before)}")
             for change in new:
-                click.echo(f"  - {change['kind']} [{change['severity']}]: {change['summary'][:100]}")
+                echo(f"  - {change['kind']} [{change['severity']}]: {change['summary'][:100]}")
             db.close()
         db = open_db(config.database)
         listed = len(current_entries(db))
         db.close()
-        click.echo(f"\nreceived in all: {received(mail, chat).since(Received())}; "
-                   f"enterprises on the list now: {listed}")
+        echo(f"\nreceived in all: {received(mail, chat).since(Received())}; "
+             f"enterprises on the list now: {listed}")
         if mail.messages:
-            click.echo(f"first mail subject: {mail.messages[0]['subject']}")
+            echo(f"first mail subject: {mail.messages[0]['subject']}")
         if save_to is not None:
             count = save_messages(save_to, mail, chat)
-            click.echo(f"saved {count} files (emails as .eml and .html, chat posts as .json) to {save_to}")
-        click.echo(f"try: regwatch --config {config_path} changes    (the replica stops with the demo)")
+            echo(f"saved {count} files (emails as .eml and .html, chat posts as .json) to {save_to}")
+        echo(f"try: regwatch --config {config_path} changes    (the replica stops with the demo)")
     return 0

@@ -1,124 +1,88 @@
-"""`regwatch inspect`: how regwatch reads one page or attachment, without storing anything."""
+"""`regwatch inspect FILE|URL`: how regwatch reads one page or attachment, without storing
+anything. It reads through the crawl's own path: a URL is fetched by the source's spider in a
+single-page crawl (real hosts rewritten to base_url, attachments followed and parsed), a file
+is read by crawler.reader; both end in `assemble()`."""
 
 from __future__ import annotations
 
 import json
-import urllib.request
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.classify import load_rules
+from crawler.reader import ReadError, read_file, resolve_url
+from crawler.sources import load_sources
 from regwatch.config import Config
+from regwatch.crawl import run_crawl
 
-ATTACHMENT_EXTS = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".wps", ".et"}
-
-
-def _fetch(url: str, user_agent: str) -> tuple[bytes, str | None, str]:
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (user-given URL)
-        return response.read(50_000_001), response.headers.get("Content-Type"), response.url
-
-
-def _authority(text: str, meta: dict[str, str], doc_number: str | None) -> str | None:
-    hay = " ".join([doc_number or "", meta.get("SiteName", ""), meta.get("ContentSource", ""), text[:300]])
-    if "工信部" in hay or "工业和信息化部" in hay:
-        return "MIIT"
-    if "市场监管" in hay or "市场监督管理" in hay or "国市监" in hay:
-        return "SAMR"
-    return None
+# Fields printed first in the text form, in this order; the rest follow.
+_HEAD = ("title", "url", "category", "stage", "list_kind", "doc_number", "published", "signed_date",
+         "authority", "issuing_body", "comment_deadline")
 
 
 def inspect_target(target: str, config: Config) -> dict[str, Any]:
-    from crawler.classify import classify
-    from crawler.extract.attachments import parse_attachment
-    from crawler.extract.html import extract_article
-    from crawler.extract.listtable import entries_from_tables
-    from crawler.extract.metadata import (
-        batch_number,
-        comment_deadline,
-        find_doc_number,
-        parse_datetime_cst,
-        signature_date,
-    )
-    from crawler.sources import load_sources
-
+    """The summary of one file or URL, as JSON-ready data."""
     if urlsplit(target).scheme in ("http", "https"):
-        data, media_type, url = _fetch(target, config.general["user_agent"])
-        name = Path(urlsplit(url).path).name or "index.html"
-    else:
-        path = Path(target)
-        if not path.is_file():
-            raise ValueError(f"{target}: no such file")
-        data, media_type, url, name = path.read_bytes(), None, path.as_uri(), path.name
-    suffix = Path(name).suffix.lower()
-    title, text, tables, meta, published = "", "", [], {}, None
-    parse = {"status": "ok", "error": None, "kind": None}
-    if suffix in ATTACHMENT_EXTS or (media_type and "html" not in media_type and suffix != ".txt"):
-        parsed = parse_attachment(data, name, media_type)
-        parse = {"status": parsed.status, "error": parsed.error, "kind": parsed.kind}
-        text, tables = parsed.text or "", parsed.tables or []
-        title = next((line for line in text.splitlines() if line.strip()), "")
-    elif suffix == ".txt":
-        raw = data.decode("utf-8-sig", errors="replace")
-        title, _, text = raw.partition("\n")
-        parse["kind"] = "txt"
-    else:
-        best = None
-        for source in load_sources(config.sources).values():
-            article = extract_article(data, url, source.article)
-            if article.found.get("body"):
-                best = article
-                break
-            best = best or article
-        assert best is not None
-        parse["kind"] = "html"
-        if not best.found.get("body"):
-            parse = {"status": "failed", "error": "no known article body selector matched", "kind": "html"}
-        title, text, tables, meta = best.title or "", best.text or "", best.tables or [], best.meta or {}
-        stamp = parse_datetime_cst(best.con_time or "") or parse_datetime_cst(meta.get("PubDate", ""))
-        published = stamp.isoformat(timespec="minutes") if stamp else None
-    from crawler.classify import load_rules
-
+        return inspect_url(target, config)
     rules = load_rules(config.general["classify_rules"]) if config.general["classify_rules"] else None
-    verdict = classify(title, text, rules=rules)
-    doc_number = find_doc_number(text, title=title)
-    signed = signature_date(text)
-    listing = None
-    if tables:
-        result = entries_from_tables(tables)
-        if result.entries:
-            listing = {
-                "name": title,
-                "batch": verdict.batch or batch_number(title) or batch_number(text),
-                "entries": [{"enterprise": e.enterprise, "province": e.province, "type": e.type}
-                            for e in result.entries],
-            }
-    deadline = comment_deadline(text)
-    return {
-        "source": target,
-        "title": title.strip(),
-        "category": verdict.category,
-        "stage": verdict.stage,
-        "doc_number": doc_number,
-        "published": published or (signed.isoformat() if signed else None),
-        "signed_date": signed.isoformat() if signed else None,
-        "authority": _authority(text, meta, doc_number),
-        "comment_deadline": deadline.isoformat() if deadline else None,
-        "list": listing,
-        "evidence": list(verdict.evidence),
-        "explanation": verdict.explanation,
-        "parse": parse,
-        "text_chars": len(text),
-    }
+    return read_file(target, load_sources(config.sources), rules).summary()
+
+
+def inspect_url(url: str, config: Config) -> dict[str, Any]:
+    """Fetch one article and its attachments with the source's spider, in a crawl process of
+    its own that stores nothing."""
+    sources = load_sources(config.sources)
+    overridden = [sid for sid, section in config.sources.items() if section.get("base_url")]
+    source, local = resolve_url(url, sources, overridden)
+    with tempfile.TemporaryDirectory(prefix="regwatch-inspect-") as tmp:
+        out = Path(tmp) / "reading.json"
+        extra = {
+            "REGWATCH_DB": "",
+            "REGWATCH_ONLY_URL": local,
+            "REGWATCH_READ_OUT": str(out),
+            "ITEM_PIPELINES": {"crawler.readout.ReadingPipeline": 300},
+        }
+        outcome = run_crawl(config, [source.id], extra=extra)
+        if not out.exists():
+            tail = outcome.log.strip().splitlines()[-1:] or ["no output"]
+            raise ReadError(f"{url}: the page could not be read ({tail[0]})")
+        answer = json.loads(out.read_text("utf-8"))
+    if "error" in answer:
+        raise ReadError(f"{url}: {answer['error']}")
+    reading: dict[str, Any] = answer["reading"]
+    reading["source"] = url
+    return reading
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(v)}" for k, v in value.items() if v is not None) or "-"
+    return str(value)
 
 
 def render_inspection(info: dict[str, Any], fmt: str) -> str:
+    """JSON, or plain text with one field a line; never a Python repr."""
     if fmt == "json":
         return json.dumps(info, ensure_ascii=False, indent=2)
-    lines = [f"{k}: {v}" for k, v in info.items() if k != "list"]
+    skip = {"list", "attachments", "problems", "evidence"}
+    keys = [k for k in _HEAD if k in info] + [k for k in info if k not in _HEAD and k not in skip]
+    lines = [f"{k}: {_value(info[k])}" for k in keys]
+    lines.append(f"evidence: {_value(info.get('evidence'))}")
+    for a in info.get("attachments") or []:
+        status = a["status"] + (f" ({a['error']})" if a.get("error") else "")
+        lines.append(f"attachment: {a['name']} — {a.get('kind') or '?'}, {status}, {a['text_chars']} characters")
+    for problem in info.get("problems") or []:
+        lines.append(f"problem: {problem}")
     listing = info.get("list")
     if listing:
-        lines.append(f"list: batch {listing['batch']}, {len(listing['entries'])} entries")
+        batch = f"batch {listing['batch']}" if listing.get("batch") else "no batch"
+        lines.append(f"list: {batch}, {len(listing['entries'])} entries")
         for e in listing["entries"]:
             lines.append(f"  {e['enterprise']}\t{e['province'] or ''}\t{e['type'] or ''}")
     else:

@@ -6,7 +6,7 @@ from typing import Any
 
 from replica import blocks, corpus, files
 from replica.ids import hex_id
-from replica.model import Attachment, Document, Entry
+from replica.model import Attachment, Document
 
 LOOKALIKE_HEADER = ("序号", "省份", "企业名称")
 AUTHORITY = {"miit": "工业和信息化部", "samr": "市场监管总局"}
@@ -73,9 +73,3 @@ def minor_document(item: dict[str, Any]) -> Document:
 def documents() -> list[Document]:
     return [minor_document(item) for item in corpus.minor_documents()]
 
-
-def unused_entries() -> tuple[Entry, ...]:
-    """Enterprises of the look-alike lists, which must never enter the white list."""
-    return tuple(
-        Entry(r["enterprise"], r["province"], "unspecified") for r in corpus.csv_rows("lookalike_enterprises.csv")
-    )

@@ -1,4 +1,4 @@
 """Storage: the SQLite schema, the evidence blob store, canonical text and change detection.
 
-This package imports nothing else of regwatch, so every other part can depend on it.
+This package imports only `diff` and `options` of regwatch, so every other part can depend on it.
 """

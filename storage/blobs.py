@@ -11,9 +11,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from options import default
 from storage.errors import BlobNotFound, CorruptBlob
 
-DEFAULT_BLOBS = "regwatch-blobs"
+DEFAULT_BLOBS = default("blobs")
 
 
 def sha256_hex(data: bytes) -> str:

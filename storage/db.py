@@ -8,10 +8,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from options import default
 from storage.errors import SchemaTooNew
 from storage.migrations import migrations
 
-DEFAULT_DB = "regwatch.db"
+DEFAULT_DB = default("database")
 
 
 def known_migrations() -> list[str]:

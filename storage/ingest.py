@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from options import default
 from storage.changes import iso, record_change, utcnow
 from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
@@ -31,9 +32,9 @@ from storage.whitelist import apply_list_document
 class IngestSettings:
     routes: Sequence[RouteFilter] = DEFAULT_ROUTES
     baseline: bool = False  # the source's first good crawl: store everything, alert nothing
-    suspect_share: float = 0.25
-    flapping_window: int = 5
-    withdraw_after: int = 2
+    suspect_share: float = default("suspect_removal_share")
+    flapping_window: int = default("flapping_window")
+    withdraw_after: int = default("withdraw_after_runs")
     severities: Mapping[str, str] = field(default_factory=dict)  # per-kind overrides, [severity]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from diff.entities import ListEntry
 from storage.vocab import Category
 
 
@@ -20,13 +21,6 @@ class StoredAttachment:
     tables: list[Any]
     parse_status: str  # ok | failed | unsupported | not_fetched
     parse_error: str | None = None
-
-
-@dataclass
-class ListEntryIn:
-    enterprise: str
-    province: str | None
-    type: str | None
 
 
 @dataclass
@@ -62,7 +56,7 @@ class IncomingDocument:
     batch: int | None = None
     list_kind: str | None = None  # proposed | final | revocation
     classification: dict[str, Any] = field(default_factory=dict)
-    entries: list[ListEntryIn] | None = None
+    entries: list[ListEntry] | None = None
     renames: list[tuple[str, str]] = field(default_factory=list)  # (old name, new name), for list_kind rename
     list_problem: str | None = None
     deadline: str | None = None

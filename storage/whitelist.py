@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from diff.entities import ListEntry
 from storage.kinds.lists import EntryAdded, EntryChanged, EntryRemoved, ListProposed
-from storage.model import IncomingDocument, ListEntryIn
+from storage.model import IncomingDocument
 from storage.vocab import Outcome, Stage
 
 
@@ -55,7 +56,7 @@ def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[d
     return list(db.query(sql, [*stages, day, day]))
 
 
-def _insert(db: Database, entries: Sequence[ListEntryIn], doc: IncomingDocument, document_id: int,
+def _insert(db: Database, entries: Sequence[ListEntry], doc: IncomingDocument, document_id: int,
             version_id: int, stage: str, day: str) -> None:
     from diff.names import normalize_name
 
@@ -185,7 +186,7 @@ def _renames(db: Database, doc: IncomingDocument, document_id: int, version_id: 
             continue
         row = hits[0]
         _close(db, [row["id"]], day, document_id, "renamed")
-        renamed = ListEntryIn(new_name, row["province"], row["type"])
+        renamed = ListEntry(new_name, row["province"], row["type"])
         _insert(db, [renamed], replace(doc, batch=row["batch"]), document_id, version_id, row["stage"], day)
         old = {"enterprise": row["enterprise"], "province": row["province"], "type": row["type"]}
         new = {**old, "enterprise": new_name}

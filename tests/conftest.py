@@ -97,6 +97,17 @@ def watcher(replica, tmp_path) -> Watcher:
     return Watcher(replica, tmp_path)
 
 
+# Fixtures that crawl the replica through Scrapy: a test using one is slow, and `make test-fast`
+# (-m "not integration") skips it. Tests that crawl some other way carry the marker themselves.
+CRAWLING_FIXTURES = frozenset({"watcher", "crawled", "demo_run"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if CRAWLING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """`regwatch demo --save-messages` once per session: its output, its folder of captured

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from notifier.config import ConfigError, parse_notifier_config
 from notifier.render import Rendering, Style
+from notifier.routes import parse_notifier_config
+from options import ConfigError
 from regwatch.config import load_config
 from storage.changes import record_change
 from storage.kinds import sample

@@ -16,6 +16,7 @@ from crawler.classify import (
     classify,
     load_rules,
 )
+from crawler.listkind import list_kind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES = json.loads((FIXTURES / "classify_cases.json").read_text("utf-8"))["cases"]
@@ -28,7 +29,8 @@ def body_of(case: dict) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_classification_cases(case: dict) -> None:
     result = classify(case["title"], body_of(case))
-    got = (result.category, None if result.stage == "none" else result.stage, result.list_kind, result.batch)
+    kind = list_kind(result, case["title"], body_of(case)).kind
+    got = (result.category, None if result.stage == "none" else result.stage, kind, result.batch)
     assert got == (case["category"], case["stage"], case["list_kind"], case["batch"]), result.explanation
 
 
@@ -63,7 +65,8 @@ def test_both_battery_wordings_are_the_white_list(xu: str) -> None:
     title = f"关于拟公告的符合《新能源汽车废旧动力{xu}电池综合利用行业规范条件》企业名单（第五批）的公示"
     body = f"现将拟公告的符合《新能源汽车废旧动力{xu}电池综合利用行业规范条件》企业名单（第五批）予以公示。"
     result = classify(title, body)
-    assert (result.category, result.stage, result.list_kind, result.batch) == ("whitelist", "公示", "proposed", 5)
+    kind = list_kind(result, title, body).kind
+    assert (result.category, result.stage, kind, result.batch) == ("whitelist", "公示", "proposed", 5)
 
 
 def test_stage_never_comes_from_the_headline() -> None:
@@ -71,16 +74,16 @@ def test_stage_never_comes_from_the_headline() -> None:
     result = classify(title, "附件：企业名单（第六批）")
     assert result.category == "whitelist"
     assert result.stage == "none"
-    assert result.list_kind is None
+    assert list_kind(result, title, "附件：企业名单（第六批）").kind is None
 
 
 def test_column_hint_only_when_the_body_is_silent() -> None:
     title = "符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名单（第六批）"
     silent = classify(title, "附件：企业名单", column="文件公示")
-    assert (silent.stage, silent.list_kind) == ("公示", "proposed")
+    assert (silent.stage, list_kind(silent, title, "附件：企业名单").kind) == ("公示", "proposed")
     assert "column" in silent.explanation
     spoken = classify(title, "现将…企业名单（第六批）予以公告。", column="文件公示")
-    assert (spoken.stage, spoken.list_kind) == ("公告", "final")
+    assert (spoken.stage, list_kind(spoken, title, "现将…企业名单（第六批）予以公告。").kind) == ("公告", "final")
 
 
 def test_attachment_text_brings_the_subject() -> None:
@@ -135,9 +138,9 @@ def test_override_keeps_the_rest(tmp_path: Path) -> None:
 
 INVALID = [
     ("unknown-top-key", 'titel_factor = 3\n',
-     "unknown key 'titel_factor' in [top level]; allowed keys: version, title_factor"),
+     "[top level]: unknown key 'titel_factor'; allowed keys: attachment_factor, categories, column_hints"),
     ("unknown-category-key", '[categories.whitelist]\nthreshold = 3\n',
-     "unknown key 'threshold' in [categories.whitelist]; allowed keys: priority, min_score, requires_any"),
+     "[categories.whitelist]: unknown key 'threshold'; allowed keys: min_score, negative, patterns, phrases"),
     ("unknown-category", '[categories.recall]\nmin_score = 1\n',
      "unknown category 'recall' in [categories]; allowed categories: whitelist, criteria, inspection, penalty"),
     ("unknown-stage", '[stages."草案".phrases]\n"草案" = 1\n',
@@ -157,5 +160,5 @@ def test_invalid_rules_are_refused_clearly(tmp_path: Path, text: str, message: s
 
 
 def test_missing_override_file(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match="cannot read rules file"):
+    with pytest.raises(RulesError, match="absent.toml: cannot read"):
         load_rules(tmp_path / "absent.toml")

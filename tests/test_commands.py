@@ -99,6 +99,7 @@ def test_verify_suppliers(crawled, tmp_path):
     assert status["某某不存在的公司"]["status"] == "not_found"
 
 
+@pytest.mark.integration  # crawls the replica
 def test_verify_a_proposed_enterprise(replica, tmp_path):
     from tests.conftest import Watcher
 
@@ -151,3 +152,19 @@ def test_diff_of_stored_documents(crawled):
 def test_sources_show_health(crawled):
     rows = json.loads(run(crawled, "sources", "--format", "json"))
     assert {r["id"]: r["health"] for r in rows} == {"miit": "ok", "samr": "ok"}
+
+
+def test_diff_reads_files_as_the_crawl_does(tmp_path):
+    """Noise (a visit counter, 打印本页) is stripped before comparing, as for a crawled page, and a
+    saved page is compared by its main text, not its chrome."""
+    clause = "一、再生利用企业\n（一）电极粉料回收率不低于98%，杂质铝含量低于1.5%。\n"
+    (tmp_path / "old.txt").write_text(clause + "浏览次数：12\n", "utf-8")
+    (tmp_path / "new.html").write_text(
+        "<html><body><div id='con_con'><p>一、再生利用企业</p><p>（一）电极粉料回收率不低于98%，杂质铝含量低于1%。</p>"
+        "<p>浏览次数：3456 打印本页</p></div></body></html>", "utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(tmp_path / "old.txt"), str(tmp_path / "new.html"),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    dumped = json.dumps(json.loads(result.output), ensure_ascii=False)
+    assert '["1%", "1.5%"]' in dumped or '["1.5%", "1%"]' in dumped
+    assert "浏览次数" not in dumped and "打印本页" not in dumped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regwatch.config import GENERAL_SETTINGS, ConfigError, load_config
+from regwatch.config import ConfigError, load_config
 
 
 def write(tmp_path, text):
@@ -56,11 +56,3 @@ def test_bad_config_gets_one_clear_line(tmp_path, text, message):
         load_config(write(tmp_path, text), environ={})
     assert message in str(info.value)
     assert "\n" not in str(info.value)
-
-
-def test_every_general_setting_is_documented_in_readme():
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-    missing = [name for name in GENERAL_SETTINGS if f"`{name}`" not in readme]
-    assert not missing, f"README.md does not document: {missing}"

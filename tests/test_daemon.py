@@ -16,8 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from regwatch.cli import cli
-from regwatch.sinks import HttpReceiver
+from replica.sinks import HttpReceiver
 from tests.conftest import Watcher
+
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
 
 FAST = """
 [regwatch]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
+
 
 def test_demo_walks_the_timeline_and_delivers(demo_run):
     out, messages, database = demo_run

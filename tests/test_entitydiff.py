@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from diff.entities import EntityDiff, ListEntry, diff_entries, fields_changed, removal_share
+from diff.entities import EntityDiff, ListEntry, diff_entries
 from diff.render import render_entity_diff
 
 # Batch 1 as announced in 工业和信息化部公告2018年第40号 (type not split in batch 1).
@@ -98,10 +98,11 @@ def test_same_company_listed_for_both_types():
 
 def test_batch_counts_only_when_both_sides_give_one():
     old = ListEntry("湖南邦普循环科技有限公司", "湖南省", "再生利用", 1)
-    assert fields_changed(old, ListEntry(old.enterprise, old.province, old.type, None)) == ()
-    assert fields_changed(old, ListEntry(old.enterprise, old.province, old.type, 2)) == ("batch",)
-    assert fields_changed(old, {"enterprise": old.enterprise, "province": "湖南省", "type": "再生利用",
-                                "batch": "1"}) == ()
+    assert diff_entries([old], [ListEntry(old.enterprise, old.province, old.type, None)]).changed == []
+    [(_, _, fields)] = diff_entries([old], [ListEntry(old.enterprise, old.province, old.type, 2)]).changed
+    assert fields == ("batch",)
+    assert diff_entries([old], [{"enterprise": old.enterprise, "province": "湖南省", "type": "再生利用",
+                                 "batch": "1"}]).changed == []
 
 
 def test_dicts_and_objects_are_entries_too():
@@ -113,13 +114,6 @@ def test_dicts_and_objects_are_entries_too():
     diff = diff_entries(old, new)
     assert [f for _o, _n, f in diff.changed] == [("type",)]
     assert diff.unchanged_count == 1
-
-
-def test_removal_share():
-    diff = diff_entries(BATCH1, BATCH1[2:])
-    assert removal_share(diff, len(BATCH1)) == pytest.approx(0.4)
-    assert removal_share(diff, 0) == 0.0
-    assert removal_share(diff_entries(BATCH1, BATCH1), 5) == 0.0
 
 
 def test_ten_thousand_entries_with_known_changes():

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 import pytest
 
+from diff.entities import ListEntry
 from storage.ingest import IngestSettings, ingest, record_missing
-from storage.model import IncomingDocument, ListEntryIn, StoredAttachment
+from storage.model import IncomingDocument, StoredAttachment
 
 SENTENCE = "对再生利用企业要求，破碎分离后的电极粉料回收率不低于98%，杂质铝含量低于1.5%，杂质铜含量低于1.5%。"
 
@@ -63,7 +64,7 @@ def test_an_attachment_readable_again_is_a_recovery_not_an_edit(fresh_db):
 
 
 def whitelist_doc(key: str, kind: str, names: list[str], day: str, batch: int = 1, **kw) -> IncomingDocument:
-    entries = [ListEntryIn(n, "湖南省", "再生利用") for n in names]
+    entries = [ListEntry(n, "湖南省", "再生利用") for n in names]
     return doc("名单", doc_key=key, category="whitelist", stage="公告", list_kind=kind, batch=batch,
                entries=entries, published_at=f"{day}T10:00+08:00", title=f"名单{key}", **kw)
 

@@ -9,7 +9,6 @@ import pytest
 from diff.names import (
     NameIndex,
     best_matches,
-    edit_distance,
     name_core,
     name_similarity,
     normalize_name,
@@ -150,10 +149,6 @@ def test_name_core(name, core):
 def test_name_similarity(a, b, low, high):
     assert low <= name_similarity(a, b) <= high
     assert name_similarity(a, b) == name_similarity(b, a)
-
-
-def test_edit_distance_counts_characters_of_normalised_names():
-    assert edit_distance("江西睿达新能源科技有限公司", "江西瑞达新能源科技有限责任公司") == 1
 
 
 def test_best_matches_in_ten_thousand_candidates():

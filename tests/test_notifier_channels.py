@@ -15,7 +15,7 @@ import pytest
 from notifier.channels import Message, build_channel
 from notifier.errors import DeliveryError
 from notifier.render import Rendering
-from regwatch.sinks import HttpReceiver, Reply, SmtpSink, make_certificate
+from replica.sinks import HttpReceiver, Reply, SmtpSink, make_certificate
 from storage.kinds import sample
 
 DELIVERY = "rw-0123456789abcdef0123456789abcdef"

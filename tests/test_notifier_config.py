@@ -8,7 +8,8 @@ import tomllib
 import pytest
 
 from notifier.channels import Channel, build_channel
-from notifier.config import ConfigError, expand_env, load_toml, parse_notifier_config
+from notifier.routes import parse_notifier_config
+from options import ConfigError, expand_env, read_toml
 from storage.routing import DEFAULT_ROUTES
 
 # Keep in step with the README section "Alerts: routes and channels".
@@ -195,10 +196,10 @@ def test_env_expansion_and_a_missing_variable(tmp_path):
         expand_env({"channels": {"s": {"webhook_url": "${SLACK_URL}"}}}, {})
     path = tmp_path / "regwatch.toml"
     path.write_text('[channels.s]\nkind = "slack"\nwebhook_url = "${HOOK}"\n', encoding="utf-8")
-    assert load_toml(path, {"HOOK": "https://h.example/x"})["channels"]["s"]["webhook_url"] == "https://h.example/x"
+    assert read_toml(path, {"HOOK": "https://h.example/x"})["channels"]["s"]["webhook_url"] == "https://h.example/x"
     path.write_text("[channels\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
-        load_toml(path, {})
+        read_toml(path, {})
 
 
 def test_registry_lists_every_channel_kind_with_help():

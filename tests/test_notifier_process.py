@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from notifier.config import load_toml, parse_notifier_config
 from notifier.ids import delivery_id
-from regwatch.sinks import HttpReceiver, Reply
+from notifier.routes import parse_notifier_config
+from options import load_config
+from replica.sinks import HttpReceiver, Reply
 from storage.changes import record_change
 from storage.db import open_db
 from storage.kinds import sample
+
+pytestmark = pytest.mark.integration  # crawls the replica or runs processes: make test-fast skips it
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = """
@@ -77,7 +80,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_resends_with_the_same_id(rx, 
     config_path = tmp_path / "regwatch.toml"
     config_path.write_text(CONFIG, encoding="utf-8")
     env = env_for(rx)
-    config = parse_notifier_config(load_toml(config_path, env))
+    config = parse_notifier_config(load_config(config_path, environ=env).raw)
     db_path = tmp_path / "regwatch.db"
     db = open_db(db_path)
     for i in range(30):

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from notifier import outbox
-from notifier.config import parse_notifier_config
 from notifier.ids import delivery_id, digest_delivery_id
+from notifier.routes import parse_notifier_config
 from notifier.worker import deliver_due, send_test
-from regwatch.sinks import HttpReceiver, Reply, SmtpSink
+from replica.sinks import HttpReceiver, Reply, SmtpSink
 from storage.changes import record_change
 from storage.db import open_db
 from storage.kinds import sample
@@ -157,9 +157,6 @@ def test_dead_letter_raises_an_ops_alert_and_never_chains(rx, fresh_db):
     details = json.loads(alarm["details"])
     assert details["outbox_id"] == dead["id"] and details["channel"] == "hook" and "HTTP 500" in details["last_error"]
     assert alarm["severity"] == "critical"
-    summary = {row["channel"]: row for row in outbox.channel_summary(fresh_db)}
-    assert (summary["hook"]["dead"], summary["hook"]["sent"]) == (1, 0) and "HTTP 500" in summary["hook"]["last_error"]
-    assert summary["ops-hook"]["pending"] == 1 and summary["ops-hook"]["last_error"] is None
     [ops_row] = rows(fresh_db, change_id=alarm["id"])
     assert ops_row["route"] == "ops" and ops_row["channel"] == "ops-hook"
     assert deliver_due(fresh_db, config, now=now).sent == 1

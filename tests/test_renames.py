@@ -9,6 +9,7 @@ import pytest
 
 from crawler.classify import classify
 from crawler.extract.renames import rename_pairs
+from crawler.listkind import list_kind
 from storage.ingest import IngestSettings, ingest
 from storage.whitelist import list_on
 from tests.test_ingest import doc, whitelist_doc
@@ -19,9 +20,10 @@ NOTICE = ("关于符合《新能源汽车废旧动力电池综合利用行业规
 
 
 def test_a_name_change_notice_is_classified_as_a_rename():
-    verdict = classify("关于符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名称变更的公告", NOTICE)
+    title = "关于符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名称变更的公告"
+    verdict = classify(title, NOTICE)
     assert verdict.category == "whitelist"
-    assert verdict.list_kind == "rename"
+    assert list_kind(verdict, title, NOTICE).kind == "rename"
 
 
 @pytest.mark.parametrize(

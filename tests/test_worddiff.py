@@ -12,7 +12,6 @@ from diff.words import (
     DiffOp,
     changed_numbers,
     has_changes,
-    ops_from_json,
     ops_to_json,
     tokens,
     word_diff,
@@ -149,12 +148,10 @@ def test_summary_is_one_compact_line():
     assert len(summary) < 40
 
 
-def test_json_round_trip():
+def test_ops_as_plain_json():
     ops = word_diff(REGEN, REGEN.replace("90%", "92%"))
     data = json.loads(json.dumps(ops_to_json(ops), ensure_ascii=False))
-    assert ops_from_json(data) == ops
-    with pytest.raises(ValueError):
-        ops_from_json([{"op": "swap", "old": "a", "new": "b"}])
+    assert [DiffOp(d["op"], d["old"], d["new"]) for d in data] == ops
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "html"], ids=["text", "json", "html"])

@@ -19,6 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
+from crawler.extract.decoding import decode_html
+from crawler.extract.htmltext import html_text_and_tables, parse_document
+from crawler.extract.listtable import looks_like_header
 from crawler.extract.tabular import normalize_keeping_tabs, table_lines
 from diff.text import normalize
 
@@ -230,8 +233,6 @@ def _unruled_tables(pdf) -> list[list[list[list[str]]]]:
     """Tables found by text alignment, for PDFs without ruling lines. Only tables that start
     with a list header, or continue one at the top of the next page, are kept: alignment
     also finds 'tables' in ordinary prose."""
-    from crawler.extract.listtable import looks_like_header
-
     pages: list[list[list[list[str]]]] = []
     width: int | None = None
     for page in pdf.pages:
@@ -300,8 +301,6 @@ def _same_row(a: list[str], b: list[str]) -> bool:
 
 def merge_page_tables(pages: list[list[list[list[str]]]]) -> list[list[list[str]]]:
     """Join the last table of a page with the first of the next when it continues it."""
-    from crawler.extract.listtable import looks_like_header
-
     merged: list[list[list[str]]] = []
     for page_no, tables in enumerate(pages):
         for index, table in enumerate(tables):
@@ -579,10 +578,8 @@ class HtmlParser(AttachmentParser):
     kind = "html"
 
     def parse(self, data: bytes) -> ParsedAttachment:
-        from crawler.extract.html import _parse_document, decode_html, html_text_and_tables
-
         text, _ = decode_html(data)
-        root = _parse_document(text)
+        root = parse_document(text)
         if root is None:
             raise ParseFailure("empty or unparseable HTML")
         body = root.find("body")

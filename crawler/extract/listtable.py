@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from diff.entities import ListEntry
 from diff.text import normalize
 
-__all__ = ["TYPES", "Entry", "ListTableResult", "entries_from_tables", "header_roles", "looks_like_header",
+__all__ = ["TYPES", "ListTableResult", "entries_from_tables", "header_roles", "looks_like_header",
            "normalize_type"]
 
 TYPES = ("梯次利用", "再生利用", "梯次利用和再生利用", "unspecified")
@@ -39,19 +40,9 @@ _FOOTNOTE = re.compile(r"^\s*(?:注|备注|说明|附注|\*|※)\s*[:：\d、.]?
 _NAME_END = re.compile(r"(公司|厂|集团|中心|研究院|研究所|合作社|商行|经营部)$")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One enterprise of the list, as published."""
-
-    enterprise: str
-    province: str | None
-    type: str
-    row_no: int | None
-
-
 @dataclass
 class ListTableResult:
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[ListEntry] = field(default_factory=list)
     header: list[str] | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -277,7 +268,7 @@ def entries_from_tables(tables: list[list[list[str]]], *, default_type: str | No
             row_no = counter
             if "no" in roles and roles["no"] < len(cells) and cells[roles["no"]].isdigit():
                 row_no = int(cells[roles["no"]])
-            result.entries.append(Entry(name, province, kind, row_no))
+            result.entries.append(ListEntry(name, province, kind, row_no=row_no))
     if not result.entries:
         result.problems.append("the list table has a header but no enterprise rows")
     result.entries = _merge_repeats(result.entries, result.problems)
@@ -293,10 +284,10 @@ def _merge_types(a: str, b: str) -> str:
     return "梯次利用和再生利用"
 
 
-def _merge_repeats(entries: list[Entry], problems: list[str]) -> list[Entry]:
+def _merge_repeats(entries: list[ListEntry], problems: list[str]) -> list[ListEntry]:
     """One entry per enterprise: a name listed under both 梯次 and 再生 sections is both;
     the same list in the page body and in its attachment is counted once."""
-    merged: dict[str, Entry] = {}
+    merged: dict[str, ListEntry] = {}
     for entry in entries:
         key = _fold(entry.enterprise)
         seen = merged.get(key)
@@ -306,5 +297,5 @@ def _merge_repeats(entries: list[Entry], problems: list[str]) -> list[Entry]:
         kind = _merge_types(seen.type, entry.type)
         if kind != seen.type:
             problems.append(f"{entry.enterprise} is listed more than once; types merged into {kind}")
-        merged[key] = Entry(seen.enterprise, seen.province or entry.province, kind, seen.row_no)
+        merged[key] = ListEntry(seen.enterprise, seen.province or entry.province, kind, row_no=seen.row_no)
     return list(merged.values())

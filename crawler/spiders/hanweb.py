@@ -17,9 +17,12 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.challenge import detect_challenge
+from crawler.extract.article import extract_article
+from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
+from options import default
 from storage.vocab import CONTENT_CATEGORIES
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
@@ -61,7 +64,8 @@ class HanwebSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.health = CrawlHealth()
         self.full = False
-        self.max_pages = 50
+        self.max_pages: int = default("max_pages")
+        self.only_url = ""
         self._rechecked = False
 
     @classmethod
@@ -72,7 +76,8 @@ class HanwebSpider(scrapy.Spider):
         spider.source = load_sources(overrides)[spider.name]
         full = kwargs.get("full", settings.getbool("REGWATCH_FULL"))
         spider.full = str(full).lower() in ("1", "true", "yes")
-        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", 50)
+        spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", default("max_pages"))
+        spider.only_url = settings.get("REGWATCH_ONLY_URL") or ""
         spider.known = _load_known(settings.get("REGWATCH_DB"), spider.name)
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
         return spider
@@ -81,6 +86,11 @@ class HanwebSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         assert self.source is not None
         home = self.source.url("/")
+        if self.only_url:
+            # One article and its attachments, read exactly as a crawl reads them (`regwatch inspect`).
+            yield self._article(self.source.to_local(self.only_url), home,
+                                {"column": None, "listed_title": None, "listed_date": None}, None)
+            return
         for column in self.source.columns:
             yield self._request(self.source.url(column.path), self.parse_shell,
                                 referer=home, cb_kwargs={"column": column.name})
@@ -139,8 +149,6 @@ class HanwebSpider(scrapy.Spider):
 
     def parse_unit(self, response: Response, shell_url: str, api: str, query: dict[str, str],
                    column: str, page: int) -> Iterator[Request]:
-        from crawler.extract.html import extract_listing_rows, pagination_info
-
         if self._blocked_or_failed(response, "listing API"):
             self.health.listing_failed()
             return
@@ -250,8 +258,6 @@ class HanwebSpider(scrapy.Spider):
                              cb_kwargs={"ctx": ctx}, dont_filter=False)
 
     def parse_article(self, response: Response, ctx: dict[str, Any]) -> Iterator[Any]:
-        from crawler.extract.html import extract_article
-
         assert self.source is not None
         key, art = doc_key_for(response.url)
         item = DocumentItem(
@@ -349,7 +355,7 @@ class HanwebSpider(scrapy.Spider):
     def _on_idle(self, spider: scrapy.Spider) -> None:
         """Once the listings are done, re-check relevant documents no listing showed this run,
         so a withdrawal (404/410) is noticed; a vanished listing row alone proves nothing."""
-        if spider is not self or self._rechecked or not self.health.listings_healthy():
+        if spider is not self or self._rechecked or self.only_url or not self.health.listings_healthy():
             return
         self._rechecked = True
         assert self.source is not None

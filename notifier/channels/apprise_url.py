@@ -8,7 +8,7 @@ from typing import Any
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
-from notifier.options import Option
+from options import Option
 
 
 def load_apprise() -> Any:

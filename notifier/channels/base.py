@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from notifier.errors import ConfigError, DeliveryError
-from notifier.options import Option, validate
 from notifier.render import Rendering
+from options import Option, validate
 
 log = logging.getLogger("regwatch.notifier")
 REDACTED = "***"

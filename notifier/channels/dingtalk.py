@@ -11,7 +11,7 @@ from urllib.parse import quote_plus
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
 from notifier.limits import DINGTALK_MARKDOWN_BYTES
-from notifier.options import Option
+from options import Option
 
 TITLE_CHARS = 60
 

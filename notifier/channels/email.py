@@ -9,8 +9,8 @@ from email.utils import formatdate
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
-from notifier.options import Option
 from notifier.render import CSV_NAME
+from options import Option
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 

@@ -11,9 +11,9 @@ from typing import Any
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
 from notifier.limits import FEISHU_MARKDOWN_BYTES
-from notifier.options import Option
 from notifier.render import Rendering, json_size
 from notifier.render.common import safe_url
+from options import Option
 from storage.vocab import Severity
 
 

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from notifier.channels.base import Channel, Message
-from notifier.options import Option
+from options import Option
 
 _lock = threading.Lock()
 

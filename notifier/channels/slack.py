@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_2xx
-from notifier.options import Option
+from options import Option
 
 
 class SlackChannel(Channel, kind="slack"):

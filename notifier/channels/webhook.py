@@ -7,8 +7,8 @@ import hmac
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post, require_2xx
-from notifier.options import Option
 from notifier.render.jsondoc import SCHEMA
+from options import Option
 
 
 def signature(secret: str, body: bytes) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
 from notifier.limits import WECOM_MARKDOWN_BYTES
-from notifier.options import Option
+from options import Option
 
 
 class WeComChannel(Channel, kind="wecom"):

@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from notifier import limits
@@ -160,11 +160,15 @@ class Rendering:
             if size(make(self.views(most, detail))) <= limit:
                 return make(self.views(most, detail)), most
             if size(make(self.views(0, detail))) <= limit:
-                rows = largest(lambda n, d=detail: size(make(self.views(n, d))) <= limit, most)
+                rows = largest(partial(self._fits, make, size, limit, detail), most)
                 return make(self.views(rows, detail)), rows
         clauses = max(len(s.clauses) for s in self.summaries)
         kept = largest(lambda n: size(make(self.views(0, False, n))) <= limit, clauses)
         return make(self.views(0, False, kept)), 0
+
+    def _fits(self, make: Callable[[list[View]], Any], size: Callable[[Any], int], limit: int, detail: bool,
+              rows: int) -> bool:
+        return size(make(self.views(rows, detail))) <= limit
 
     # -- the formats -------------------------------------------------------------------------
 

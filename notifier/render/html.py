@@ -52,11 +52,11 @@ def render_html_fragment(alert: Alert) -> str:
         head = "".join(f'<th style="{CELL}">{e(h)}</th>' for h in
                        ("变动 / Change", "企业 / Enterprise", "省份 / Province", "类型 / Type")[skip:])
         rows = "".join(
-            f'<tr style="background:{ROW_COLORS.get(r.mark, "#ffffff")}">'
-            + "".join(f'<td style="{CELL}">{e(c)}</td>' for c in (MARKS.get(r.mark, r.mark), r.enterprise,
-                                                                   r.province, r.type)[skip:])
+            f'<tr style="background:{ROW_COLORS.get(mark, "#ffffff")}">'
+            + "".join(f'<td style="{CELL}">{e(c or "")}</td>' for c in (MARKS.get(mark, mark), r.enterprise,
+                                                                         r.province, r.type)[skip:])
             + "</tr>"
-            for r in alert.entries
+            for mark, r in alert.entries
         )
         out.append(f'<h3 style="{H3}">{e(alert.entries_caption)}</h3><table style="{TABLE}">'
                    f"<tr>{head}</tr>{rows}</table>")

@@ -53,8 +53,8 @@ def render_markdown(alert: Alert) -> str:
     lines += [f"- **{md(k)}**：{md(v)}" for k, v in alert.facts]
     if alert.entries:
         lines += ["", f"**{md(alert.entries_caption)}**"]
-        for r in alert.entries:
-            mark = MD_MARKS.get(r.mark, r.mark)
+        for change, r in alert.entries:
+            mark = MD_MARKS.get(change, change)
             extra = "，".join(x for x in (r.province, r.type) if x)
             lines.append(f"- {md(mark)}{md(r.enterprise)}" + (f"（{md(extra)}）" if extra else ""))
     if alert.text_diff:

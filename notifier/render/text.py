@@ -34,7 +34,7 @@ def render_text(alert: Alert) -> str:
     lines += [f"{pad(label, width)}  {value}" for label, value in alert.facts]
     if alert.entries:
         header = ["变动 / Change", "企业 / Enterprise", "省份 / Province", "类型 / Type"]
-        rows = [[MARKS.get(e.mark, e.mark), e.enterprise, e.province, e.type] for e in alert.entries]
+        rows = [[MARKS.get(mark, mark), e.enterprise, e.province or "", e.type] for mark, e in alert.entries]
         if not alert.marked:
             header, rows = header[1:], [r[1:] for r in rows]
         lines += ["", alert.entries_caption, *_table([header, *rows])]

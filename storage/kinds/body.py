@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from diff.entities import ListEntry
 from diff.words import DiffOp, OpName
 from storage.chinese import batch_labels
 from storage.vocab import Outcome
@@ -14,14 +15,9 @@ from storage.vocab import Outcome
 ENTRY_TYPES = {"unspecified": "未区分 / unspecified", "both": "梯次利用、再生利用"}
 
 
-@dataclass(frozen=True)
-class EntryRow:
-    """A white-list row; mark is '+' added, '-' removed, 'old'/'new' for a change, '' as listed."""
-
-    mark: str
-    enterprise: str
-    province: str
-    type: str
+# A white-list row as an alert shows it: (mark, entry), where mark is '+' added, '-' removed,
+# 'old'/'new' for a change and '' as listed; the entry's type is already its display label.
+EntryRow = tuple[str, ListEntry]
 
 
 @dataclass(frozen=True)
@@ -85,5 +81,5 @@ def table_row(outcome: Outcome, row: Mapping[str, Any] | None, note: str = "") -
 def entry_row(mark: str, row: Mapping[str, Any] | None) -> EntryRow:
     row = row or {}
     kind = str(row.get("type") or "")
-    return EntryRow(mark, str(row.get("enterprise") or ""), str(row.get("province") or ""),
-                    ENTRY_TYPES.get(kind, kind))
+    return mark, ListEntry(str(row.get("enterprise") or ""), str(row.get("province") or ""),
+                           ENTRY_TYPES.get(kind, kind))

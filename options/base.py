@@ -1,4 +1,4 @@
-"""Config keys declared as data, so validation, error messages and help come from one place."""
+"""An option declared as data (type, default, help) and the validator every config file goes through."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from notifier.errors import ConfigError
+TYPES = ("str", "int", "float", "bool", "list", "url", "time", "table", "tables")
 
-TYPES = ("str", "int", "float", "bool", "list", "url", "time")
+
+class ConfigError(ValueError):
+    """A config file asks for something regwatch cannot do; the message names the key, in one line."""
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -33,11 +35,7 @@ class Option:
 
 def validate(section: str, options: Mapping[str, Option], values: Mapping[str, Any]) -> dict[str, Any]:
     """Check `values` against `options`; return them with defaults filled in."""
-    if not isinstance(values, Mapping):
-        raise ConfigError(f"{section}: expected a table of keys, got {type(values).__name__}")
-    unknown = sorted(set(values) - set(options))
-    if unknown:
-        raise ConfigError(f"{section}: unknown key {unknown[0]!r}; allowed keys: {', '.join(sorted(options))}")
+    check_keys(section, options, values)
     out: dict[str, Any] = {}
     for key, option in options.items():
         if key not in values or values[key] is None:
@@ -49,8 +47,26 @@ def validate(section: str, options: Mapping[str, Option], values: Mapping[str, A
     return out
 
 
+def check_keys(section: str, options: Mapping[str, Option], values: Mapping[str, Any]) -> None:
+    """Refuse a key that is not declared, naming the allowed ones (the one message for every file)."""
+    if not isinstance(values, Mapping):
+        raise ConfigError(f"{section}: expected a table of keys, got {type(values).__name__}")
+    unknown = sorted(set(values) - set(options))
+    if unknown:
+        raise ConfigError(f"{section}: unknown key {unknown[0]!r}; allowed keys: {', '.join(sorted(options))}")
+
+
 def convert(where: str, option: Option, value: Any) -> Any:
+    """Check one value against its option's type, choices and minimum; return it in its Python form."""
     kind = option.type
+    if kind == "table":
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: expected a table, got {type(value).__name__}")
+        return value
+    if kind == "tables":
+        if not isinstance(value, list) or not all(isinstance(x, Mapping) for x in value):
+            raise ConfigError(f"{where}: expected a list of tables, got {type(value).__name__}")
+        return value
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")

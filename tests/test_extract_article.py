@@ -1,25 +1,20 @@
-"""Article main text, tables, attachment links and encodings; listing rows and pagination."""
+"""Article pages read with their source's selectors from sources.toml: main text, tables, attachment links."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from crawler.extract.html import (
-    MIIT_ARTICLE_SELECTORS,
-    SelectorError,
-    decode_html,
-    extract_article,
-    extract_listing_rows,
-    pagination_info,
-)
+from crawler.extract.article import GENERIC_ARTICLE_SELECTORS, extract_article
+from crawler.extract.htmltext import SelectorError
+from crawler.sources import SourceError, load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 PAGE = (FIXTURES / "miit_article.html").read_bytes()
 URL = "https://www.miit.gov.cn/jgsj/jns/gzdt/art/2026/art_0a1b2c3d4e5f40718293a4b5c6d7e8f9.html"
-SELECTORS = {**MIIT_ARTICLE_SELECTORS, "remove": ".share, script, style"}
+SOURCES = load_sources()
+SELECTORS = {**SOURCES["miit"].article, "remove": ".share, script, style"}
 TITLE = "关于拟公告的符合《新能源汽车废旧动力电池综合利用行业规范条件》企业名单(第六批)的公示"
 
 
@@ -70,36 +65,6 @@ def test_attachment_links_absolute_and_unwrapped() -> None:
     ]
 
 
-def test_gbk_page_with_utf8_header_decodes() -> None:
-    source = PAGE.decode("utf-8").replace("charset=utf-8", "charset=gbk")
-    gbk = source.encode("gbk")
-    with pytest.raises(UnicodeDecodeError):
-        gbk.decode("utf-8")
-    article = extract_article(gbk, URL, SELECTORS, encoding="utf-8")
-    reference = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
-    assert article.encoding == "gb18030"
-    assert article.title == TITLE
-    assert article.text == reference.text
-    assert article.tables == reference.tables
-
-
-ENCODINGS = [
-    ("gbk-no-declaration", "<html><body><p>废旧动力电池</p></body></html>", "gbk", None, "gb18030"),
-    ("gbk-meta-only", '<html><head><meta charset="gb2312"></head><body><p>废旧动力电池</p></body></html>', "gbk",
-     None, "gb18030"),
-    ("utf8-mislabelled-gbk", "<html><body><p>废旧动力电池综合利用</p></body></html>", "utf-8", "GBK", "utf-8"),
-    ("utf8-latin1-header", "<html><body><p>废旧动力电池</p></body></html>", "utf-8", "ISO-8859-1", "utf-8"),
-    ("utf8-bom", "\ufeff<html><body><p>废旧动力电池</p></body></html>", "utf-8", "gbk", "utf-8-sig"),
-]
-
-
-@pytest.mark.parametrize(("html", "codec", "header", "used"), [c[1:] for c in ENCODINGS], ids=[c[0] for c in ENCODINGS])
-def test_decode_html(html: str, codec: str, header: str | None, used: str) -> None:
-    text, chosen = decode_html(html.encode(codec), header)
-    assert chosen == used
-    assert "废旧动力电池" in text
-
-
 def test_redesigned_template_is_reported_not_empty() -> None:
     page = ("<html><head><meta name='ArticleTitle' content='新标题'></head>"
             "<body><div class='new'>正文</div></body></html>")
@@ -146,41 +111,26 @@ def test_custom_attachment_selector_takes_every_match() -> None:
     assert custom.attachments == [("https://www.miit.gov.cn/download?id=7", "名单")]
 
 
-def test_unknown_selector_key_names_allowed_keys() -> None:
-    with pytest.raises(SelectorError, match="allowed: title, time, source, body, remove, attachments"):
-        extract_article(PAGE, URL, {"body": "#con_con", "bodee": "x"})
+def test_unknown_selector_key_in_sources_toml_names_allowed_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crawler.sources
+
+    real = crawler.sources._load_builtin()
+    real["miit"]["article"]["bodee"] = "x"
+    monkeypatch.setattr(crawler.sources, "_load_builtin", lambda: real)
+    with pytest.raises(SourceError, match="unknown key 'bodee'; allowed keys: attachments, body, remove, source"):
+        load_sources()
+
+
+def test_the_generic_fallback_reads_a_page_of_no_source() -> None:
+    page = "<html><body><nav>首页</nav><h1>标题</h1><p>正文。</p><footer>版权所有</footer></body></html>"
+    article = extract_article(page, URL, GENERIC_ARTICLE_SELECTORS)
+    assert (article.title, article.found["body"]) == ("标题", True)
+    assert article.text == "标题\n正文。"
 
 
 def test_bad_css_is_a_selector_error() -> None:
     with pytest.raises(SelectorError, match="body"):
         extract_article(PAGE, URL, {"body": "div[[["})
-
-
-LISTINGS = json.loads((FIXTURES / "listing_fragments.json").read_text("utf-8"))["cases"]
-
-
-@pytest.mark.parametrize("case", LISTINGS, ids=[c["id"] for c in LISTINGS])
-def test_listing_rows(case: dict) -> None:
-    rows = extract_listing_rows(case["html"], case["base_url"], case["selectors"])
-    assert [list(r) for r in rows] == case["rows"]
-
-
-@pytest.mark.parametrize("case", LISTINGS, ids=[c["id"] for c in LISTINGS])
-def test_pagination_info(case: dict) -> None:
-    assert list(pagination_info(case["html"])) == case["pagination"]
-
-
-def test_listing_title_attribute_beats_truncated_text() -> None:
-    case = LISTINGS[0]
-    rows = extract_listing_rows(case["html"], case["base_url"], case["selectors"])
-    assert not rows[0].title.endswith("...")
-
-
-def test_no_pagination_and_no_rows() -> None:
-    assert pagination_info("<ul><li>无</li></ul>") is None
-    assert pagination_info("") is None
-    assert extract_listing_rows("", "https://www.miit.gov.cn/") == []
-    assert extract_listing_rows("<div>改版后的页面</div>", "https://www.miit.gov.cn/", {"row": "li.cf"}) == []
 
 
 def test_source_line_breaks_follow_browser_rendering() -> None:

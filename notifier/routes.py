@@ -1,72 +1,54 @@
-"""The notifier's part of regwatch.toml: `[notify]`, `[channels.*]` and `[routes.*]`, checked at
-load time so that a typo fails the start, not the first alert months later."""
+"""The channels and routes regwatch.toml asks for, built from its `[notify]`, `[channels.*]` and
+`[routes.*]` sections at load time, so that a typo fails the start, not the first alert months later.
+
+The keys are declared in `options.declared` (channel kinds declare theirs on their class); this
+module adds the checks that need the registries: channel names, change kinds, categories.
+"""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from notifier.channels import Channel, build_channel
-from notifier.envsubst import expand_env
-from notifier.errors import ConfigError
-from notifier.options import Option, validate
-from notifier.render import FORMATS, Style
+from notifier.render import Style
 from notifier.render.templates import TEMPLATE_NAMES
+from options import NOTIFY, ROUTE, SERVE, ConfigError, validate
 from storage.kinds import stored_kinds
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 from storage.vocab import CONTENT_CATEGORIES, Authority, Category, Severity
 
-__all__ = ["ConfigError", "NotifierConfig", "NotifySettings", "expand_env", "load_toml",
-           "parse_notifier_config"]
+__all__ = ["NotifierConfig", "NotifySettings", "parse_notifier_config"]
 
 BUILTIN_LOG = "log"
-
-NOTIFY_OPTIONS = {
-    "max_attempts": Option("int", "tries before a row is dead-lettered", default=8, minimum=1),
-    "backoff_base_seconds": Option("float", "first retry delay; doubles each attempt", default=30.0,
-                                   minimum=0),
-    "backoff_max_seconds": Option("float", "longest retry delay", default=3600.0, minimum=0),
-    "lease_seconds": Option("float", "how long a worker holds claimed rows", default=120.0, minimum=0.1),
-    "batch_size": Option("int", "rows claimed per pass", default=50, minimum=1),
-}
-
-ROUTE_OPTIONS = {
-    "channels": Option("list", "channel names to deliver through", required=True),
-    "categories": Option("list", "document categories wanted", choices=Category.values()),
-    "authorities": Option("list", "authorities wanted (all when left out)", choices=Authority.values()),
-    "kinds": Option("list", "change kinds wanted, 'list.*' style prefixes allowed (all when left out)"),
-    "keywords": Option("list", "jieba words that must occur; end one with * for a substring match"),
-    "mode": Option("str", "send each change at once, or bundle them daily", default="immediate",
-                   choices=("immediate", "digest")),
-    "digest_at": Option("time", "digest time, HH:MM Asia/Shanghai (digest mode only)"),
-    "ops": Option("bool", "receive health alerts (source.health, outbox.dead)", default=False),
-    "severities": Option("list", "only changes of these severities (all when left out)",
-                         choices=Severity.values()),
-    "min_severity": Option("str", "only changes of this severity or a higher one", choices=Severity.values()),
-    "format": Option("str", "summary: headline, counts and the first rows; full: every row and clause "
-                     "word by word (both within each channel's limits)", default="full", choices=FORMATS),
-    "templates": Option("str", "folder of Jinja2 templates (email.html, message.txt, message.md) that "
-                        "replace the shipped ones"),
-}
 
 
 @dataclass(frozen=True)
 class NotifySettings:
-    max_attempts: int = 8
-    backoff_base_seconds: float = 30.0
-    backoff_max_seconds: float = 3600.0
-    lease_seconds: float = 120.0
-    batch_size: int = 50
+    """The [notify] section; its defaults are the declared ones (options.declared.NOTIFY)."""
+
+    max_attempts: int
+    backoff_base_seconds: float
+    backoff_max_seconds: float
+    lease_seconds: float
+    batch_size: int
+
+    @classmethod
+    def parse(cls, section: Mapping[str, Any]) -> NotifySettings:
+        settings = cls(**validate("notify", NOTIFY, section))
+        if settings.backoff_max_seconds < settings.backoff_base_seconds:
+            raise ConfigError("notify.backoff_max_seconds: must be at least backoff_base_seconds "
+                              f"({settings.backoff_base_seconds:g})")
+        return settings
 
 
 @dataclass
 class NotifierConfig:
     """Validated notifier settings: channel instances by name and the routes that use them."""
 
-    notify: NotifySettings = field(default_factory=NotifySettings)
+    notify: NotifySettings = field(default_factory=lambda: NotifySettings.parse({}))
     channels: dict[str, Channel] = field(default_factory=dict)
     routes: tuple[RouteFilter, ...] = DEFAULT_ROUTES
     severities: dict[str, str] = field(default_factory=dict)  # per-kind overrides, [severity]
@@ -94,18 +76,15 @@ class NotifierConfig:
 
 
 def parse_notifier_config(cfg: Mapping[str, Any]) -> NotifierConfig:
-    """Read `notify`, `channels` and `routes` from a loaded regwatch.toml; ignore other sections."""
-    notify = NotifySettings(**validate("notify", NOTIFY_OPTIONS, _table(cfg, "notify")))
-    if notify.backoff_max_seconds < notify.backoff_base_seconds:
-        raise ConfigError("notify.backoff_max_seconds: must be at least backoff_base_seconds "
-                          f"({notify.backoff_base_seconds:g})")
+    """Build from a loaded regwatch.toml (`options.Config.raw`); other sections are ignored."""
+    notify = NotifySettings.parse(_table(cfg, "notify"))
     channels: dict[str, Channel] = {BUILTIN_LOG: build_channel(BUILTIN_LOG, {"kind": "log"})}
     for name, settings in _table(cfg, "channels").items():
         channels[name] = build_channel(name, settings)
     route_tables = _table(cfg, "routes")
     routes = [_route(name, settings, channels) for name, settings in route_tables.items()]
     severities = severity_overrides(_table(cfg, "severity"))
-    public_url = str(_table(cfg, "serve").get("public_url") or "").rstrip("/")
+    public_url = str(validate("serve", SERVE, _table(cfg, "serve"))["public_url"] or "").rstrip("/")
     if not routes:
         return NotifierConfig(notify, channels, DEFAULT_ROUTES, severities, public_url)
     if not any(r.ops for r in routes):
@@ -134,13 +113,21 @@ def _table(cfg: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
+def _one_of(where: str, values: tuple[str, ...] | None, allowed: tuple[str, ...]) -> None:
+    bad = [v for v in values or () if v not in allowed]
+    if bad:
+        raise ConfigError(f"{where}: {bad[0]!r} is not one of: {', '.join(allowed)}")
+
+
 def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channel]) -> RouteFilter:
     where = f"routes.{name}"
-    values = validate(where, ROUTE_OPTIONS, settings)
+    values = validate(where, ROUTE, settings)
     for channel in values["channels"]:
         if channel not in channels:
             raise ConfigError(f"{where}.channels: {channel!r} is not a defined channel; "
                               f"channels: {', '.join(sorted(channels))}")
+    _one_of(f"{where}.categories", values["categories"], Category.values())
+    _one_of(f"{where}.authorities", values["authorities"], Authority.values())
     known = stored_kinds()
     for kind in values["kinds"] or ():
         prefix = kind.rstrip("*")
@@ -150,12 +137,14 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
     if values["mode"] != "digest" and values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
+    _one_of(f"{where}.severities", values["severities"], Severity.values())
     folder = values["templates"]
     if folder and not Path(folder).is_dir():
         raise ConfigError(f"{where}.templates: {folder!r} is not a folder (it may hold {', '.join(TEMPLATE_NAMES)})")
     categories = values["categories"]
     if categories is None:
         categories = () if values["ops"] else tuple(CONTENT_CATEGORIES)
+    optional = {"digest_at": values["digest_at"]} if values["digest_at"] else {}
     return RouteFilter(
         name=name,
         channels=values["channels"],
@@ -165,23 +154,9 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         keywords=values["keywords"] or (),
         ops=values["ops"],
         mode=values["mode"],
-        digest_at=values["digest_at"] or "09:00",
         severities=values["severities"] or (),
         min_severity=values["min_severity"] or "",
         format=values["format"],
         templates=str(Path(folder).resolve()) if folder else "",
+        **optional,
     )
-
-
-
-
-def load_toml(path: str | Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read a regwatch.toml and expand ${ENV}; used by `python -m notifier`."""
-    try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    return expand_env(raw, environ)
