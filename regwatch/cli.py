@@ -200,13 +200,10 @@ def sources(app: AppContext, fmt: str) -> None:
 def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, fmt: str) -> None:
     """What changed, newest last."""
     from storage.exports import render
-    from storage.kinds import describe
     from storage.queries import list_changes
 
     with app.db() as db:
         rows = list_changes(db, since=since, kinds=list(kinds) or None, source=source)
-    for row in rows:
-        row["what"] = describe(row)
     columns = ["id", "detected_at", "kind", "what", "severity", "source_id", "summary", "suspect"] \
         if fmt == "table" else None
     _emit(render(rows, fmt, columns))

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.vocab import Outcome
+
 NAME_COLUMNS = ("企业名称", "供应商", "供应商名称", "单位名称", "公司名称", "name", "supplier", "enterprise", "company")
 
 
@@ -83,14 +85,16 @@ def verify_names(db: Database, names: list[str], *, as_of: str | None = None,
                                "batch": None, "doc_number": None, "url": None, "evidence_sha256": None}
         exact = next((r for r in listed if r["normalized_name"] == key), None)
         if exact is not None:
-            out.append({**row, "status": "listed", "matched_name": exact["enterprise"], "score": 1.0,
+            out.append({**row, "status": "listed", "what": Outcome.LISTED.value,
+                        "matched_name": exact["enterprise"], "score": 1.0,
                         **_evidence(db, exact)})
             continue
         removed = next((r for r in ended if r["normalized_name"] == key
                         or short_form_match(key, r["normalized_name"])), None)
         if removed is not None:
             doc = db["documents"].get(removed["ended_by_document_id"]) if removed["ended_by_document_id"] else {}
-            out.append({**row, "status": "removed", "matched_name": removed["enterprise"], "score": 1.0,
+            out.append({**row, "status": "removed", "what": Outcome.REVOKED.value,
+                        "matched_name": removed["enterprise"], "score": 1.0,
                         **_evidence(db, removed), "removed_on": removed["valid_to"],
                         "removed_by": doc.get("doc_number") or doc.get("title"),
                         "removed_url": doc.get("canonical_url")})
@@ -103,7 +107,8 @@ def verify_names(db: Database, names: list[str], *, as_of: str | None = None,
         pending = next((r for r in proposed if r["normalized_name"] == key
                         or short_form_match(key, r["normalized_name"])), None)
         if pending is not None:
-            out.append({**row, "status": "proposed", "matched_name": pending["enterprise"], "score": 1.0,
+            out.append({**row, "status": "proposed", "what": Outcome.PROPOSED.value,
+                        "matched_name": pending["enterprise"], "score": 1.0,
                         **_evidence(db, pending)})
             continue
         candidates = {r["enterprise"]: r for r in listed}

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from diff.text import tokens_for_query
 from storage.errors import StorageError
+from storage.kinds import describe
 
 
 def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,
@@ -40,6 +41,7 @@ def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | N
         row = dict(row)
         if row.get("details"):
             row["details"] = json.loads(row["details"])
+        row["what"] = describe(row)  # the shared words: "公示后确认 / confirmed", "撤销 / revoked"
         rows.append(row)
     return rows
 

@@ -175,3 +175,26 @@ def test_a_200_enterprise_announcement_fits_every_chat_limit_in_whole_rows(big_a
         more = re.search(r"and (\d+) more", text)
         assert more and shown + int(more.group(1)) == 200, f"{channel}: rows shown plus 'and N more' is all"
         assert len(re.findall(r"示例\d{3}", text)) == shown, f"{channel}: a name was cut"
+
+
+def test_show_prints_one_announcement_in_full(demo_run):
+    from click.testing import CliRunner
+
+    from regwatch.cli import cli
+
+    _, _, database = demo_run
+    config = database.parent / "regwatch.toml"
+    db = sqlite3.connect(database)
+    dropped = db.execute("select id from changes where kind = 'list.entry_removed' order by id").fetchone()[0]
+    draft = db.execute("select id from changes where kind = 'criteria.changed'").fetchone()[0]
+    db.close()
+    shown = CliRunner().invoke(cli, ["--config", str(config), "show", str(dropped)])
+    assert shown.exit_code == 0, shown.output
+    assert FINAL in shown.output and shown.output.count("公示后确认 / confirmed") == 10
+    assert "工业和信息化部公告2026年第33号" in shown.output
+    clause = CliRunner().invoke(cli, ["--config", str(config), "show", str(draft)]).output
+    assert "杂质铝含量低于[-1.5%-]{+1%+}" in clause and "八(三)" in clause, "show gives the clause diff word by word"
+    missing = CliRunner().invoke(cli, ["--config", str(config), "show", "99999"])
+    assert missing.exit_code == 1 and missing.output.strip() == "Error: no change with id 99999"
+    listed = CliRunner().invoke(cli, ["--config", str(config), "changes", "--kind", "list.*"]).output
+    assert "公示后未列入 / dropped after 公示" in listed and "撤销 / revoked" in listed
