@@ -3,13 +3,14 @@
 # make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
 # make demo      — the whole cycle offline against the replica, with local mail and chat sinks
 # make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
+# make fuzz      — the long fuzz campaign over every reader of hostile input (CI runs a short one)
 # make screenshots — docs/screenshots/ regenerated (needs Chromium: `make chromium` installs Debian's)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint typecheck bench demo clean chromium screenshots screenshots-alerts
+.PHONY: install run test test-fast lint typecheck bench demo fuzz clean chromium screenshots screenshots-alerts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ test-fast: lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+fuzz: $(STAMP)
+	REGWATCH_FUZZ=campaign $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

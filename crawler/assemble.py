@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from crawler.classify import Rules, classify
-from crawler.extract.attachments import parse_attachment
 from crawler.extract.listtable import entries_from_tables
 from crawler.extract.metadata import (
     batch_number,
@@ -23,6 +22,7 @@ from crawler.extract.metadata import (
     signature_date,
 )
 from crawler.extract.renames import rename_pairs
+from crawler.extract.sandbox import parse_attachment_bounded
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.listkind import list_kind
 from crawler.sources import Source
@@ -76,7 +76,7 @@ def _attachment(a: AttachmentItem, source: Source, blobs: BlobStore | None,
         return StoredAttachment(url=a.public_url, name=a.name, sha256=None, size=None, media_type=a.media_type,
                                 kind=None, text="", tables=[], parse_status="not_fetched", parse_error=a.error)
     digest = _keep(blobs, a.body)
-    parsed = parse_attachment(a.body, a.url.rsplit("/", 1)[-1], a.media_type)
+    parsed = parse_attachment_bounded(a.body, a.url.rsplit("/", 1)[-1], a.media_type)
     if parsed.status == "failed":
         problems.append(f"attachment {a.name} could not be parsed ({parsed.status}): {parsed.error}")
     return StoredAttachment(url=a.public_url, name=a.name, sha256=digest, size=len(a.body),

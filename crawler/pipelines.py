@@ -18,8 +18,9 @@ from options import default
 from storage.blobs import BlobStore
 from storage.db import open_db
 from storage.health import is_first_run
-from storage.ingest import IngestSettings, ingest, iter_routes, record_missing, record_seen
+from storage.ingest import IngestSettings, ingest, iter_routes
 from storage.vocab import Category
+from storage.withdrawals import mark_answering, record_missing_run
 
 # Folded in in publication order, so a 公示 and its 公告 found together compare as if found apart.
 ORDERED = (Category.WHITELIST, Category.CRITERIA)
@@ -45,6 +46,7 @@ class StoragePipeline:
         self.rules = load_rules(rules_path) if rules_path else None
         self.db: Database | None = None
         self.deferred: list[tuple[Any, list[str]]] = []
+        self.missing: dict[str, int] = {}  # doc_key → 404/410, judged together at the end of the run
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -62,19 +64,39 @@ class StoragePipeline:
         stats = self.crawler.stats
         assert self.db is not None
         if item.outcome == "not_modified":
-            record_seen(self.db, item.doc_key)
+            self._answering(item.doc_key, 304)
             stats.inc_value("regwatch/documents_not_modified")
         elif item.outcome == "missing":
-            if spider.health.listings_healthy():
-                record_missing(self.db, item.doc_key, item.http_status or 404, self.ingest_settings)
+            self.missing[item.doc_key] = item.http_status or 404
             stats.inc_value("regwatch/documents_missing")
         elif item.outcome == "ok":
+            self._answering(item.doc_key, item.http_status or 200)
             doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:
                 self._ingest(doc, problems)
         return ItemAdapter(item).item
+
+    def _answering(self, doc_key: str, status: int) -> None:
+        assert self.db is not None
+        change = mark_answering(self.db, doc_key, status, baseline=self.ingest_settings.baseline,
+                                routes=self.ingest_settings.routes)
+        if change is not None:
+            self.crawler.stats.inc_value("regwatch/documents_restored")
+            self.crawler.stats.inc_value("regwatch/changes")
+
+    def _judge_missing(self) -> str | None:
+        """This run's 404/410s, judged together: a withdrawal needs a healthy site."""
+        spider = self.crawler.spider
+        if not self.missing or not spider.health.listings_healthy() or self.db is None:
+            return None
+        settings = self.ingest_settings
+        outcome = record_missing_run(self.db, spider.name, self.missing, answered=spider.health.articles,
+                                     withdraw_after=settings.withdraw_after, suspect_share=settings.suspect_share,
+                                     baseline=settings.baseline, routes=settings.routes)
+        self.crawler.stats.inc_value("regwatch/changes", len(outcome.change_ids))
+        return outcome.problem
 
     def _ingest(self, doc: Any, problems: list[str]) -> None:
         spider = self.crawler.spider
@@ -97,4 +119,7 @@ class StoragePipeline:
         for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
             self._ingest(doc, problems)
         self.deferred.clear()
+        missing_problem = self._judge_missing()
+        if missing_problem:  # a health problem for the run record (crawler/runs.py)
+            self.crawler.spider.health.note(missing_problem)
         self.db.close()

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 from crawler.assemble import assemble, read_list
 from crawler.classify import Rules
-from crawler.extract.article import GENERIC_ARTICLE_SELECTORS, Article, extract_article
-from crawler.extract.attachments import ParseFailure, parse_attachment, sniff_kind
+from crawler.extract.article import GENERIC_ARTICLE_SELECTORS, Article
+from crawler.extract.attachments import ParseFailure, sniff_kind
+from crawler.extract.sandbox import extract_article_bounded, parse_attachment_bounded
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source
 from diff.entities import ListEntry
@@ -95,11 +96,11 @@ def generic_source(sources: Mapping[str, Source]) -> Source:
 
 def _page(data: bytes, url: str, sources: Mapping[str, Source]) -> tuple[Source, Article]:
     for source in sources.values():
-        article = extract_article(data, url, source.article)
-        if article.found.get("body"):
+        article = extract_article_bounded(data, url, source.article)
+        if article.failed or article.found.get("body"):  # past a cap: no other selectors will help
             return source, article
     source = generic_source(sources)
-    return source, extract_article(data, url, source.article)
+    return source, extract_article_bounded(data, url, source.article)
 
 
 def _is_page(data: bytes, name: str) -> bool:
@@ -126,10 +127,14 @@ def read_file(path: str | Path, sources: Mapping[str, Source], rules: Rules | No
         for link, label in item.article.attachments:
             item.attachments.append(_unfetched(link, label))
         doc, problems = assemble(item, source, None, rules)
+        if item.article.failed:
+            problems.insert(0, f"{path.name} could not be read: {item.article.failed}")
+            return Reading(str(path), doc, problems, parse={"status": "failed", "kind": "html",
+                                                            "error": item.article.failed})
         if not item.article.found.get("body"):
             problems.insert(0, "no article body found: the generic reading of <body> was used")
         return Reading(str(path), doc, problems)
-    parsed = parse_attachment(data, path.name)
+    parsed = parse_attachment_bounded(data, path.name)
     text = parsed.text or ""
     title = next((line.strip() for line in text.splitlines() if line.strip()), path.name)
     item.article = Article(url=url, title=title, text=text, tables=parsed.tables or [])

@@ -9,6 +9,7 @@ what Scrapyd does too: a reactor cannot be restarted, and a crash stays in its p
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -35,6 +36,9 @@ def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    from crawler.procs import die_with_parent
+
+    die_with_parent(int(os.environ.get("REGWATCH_PARENT_PID", "0")) or None)
     if len(argv) < 2:
         print("usage: python -m crawler.run SETTINGS_JSON SOURCE [SOURCE ...]", file=sys.stderr)
         return 2

@@ -49,6 +49,7 @@ class RunBookkeeping:
             return
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}
+        stats["regwatch/problems"] = (health.notes + [e[1] for e in health.errors])[:100]
         codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                  if k.startswith("downloader/response_status_count/")}
         db = open_db(self.db_path)

@@ -66,3 +66,4 @@ REGWATCH_WITHDRAW_AFTER_RUNS = GENERAL["withdraw_after_runs"].default
 REGWATCH_SUSPECT_REMOVAL_SHARE = GENERAL["suspect_removal_share"].default
 REGWATCH_FLAPPING_WINDOW = GENERAL["flapping_window"].default
 REGWATCH_CLASSIFY_RULES = GENERAL["classify_rules"].default
+REGWATCH_RECHECK_WITHDRAWN_DAYS = GENERAL["recheck_withdrawn_days"].default  # withdrawn docs re-checked this long

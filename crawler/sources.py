@@ -39,6 +39,7 @@ class Source:
     search: Mapping[str, Any] = field(default_factory=dict)
     name_en: str = ""
     enabled: bool = True
+    crawl_budget_minutes: float | None = None  # None: the [regwatch] default
 
     @property
     def base_host(self) -> str:
@@ -102,5 +103,6 @@ def load_sources(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> di
             columns=tuple(Column(c["name"], c["path"]) for c in values["columns"]),
             search=values["search"],
             enabled=values["enabled"],
+            crawl_budget_minutes=values["crawl_budget_minutes"],
         )
     return out

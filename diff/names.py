@@ -90,7 +90,8 @@ def normalize_name(name: str) -> str:
         return ""
     text = unicodedata.normalize("NFKC", name)
     text = text.replace("（", "(").replace("）", ")").replace("【", "[").replace("】", "]")
-    text = "".join(text.split())
+    # NFKC again once whitespace is gone: a combining mark may now follow its base letter.
+    text = unicodedata.normalize("NFKC", "".join(text.split()))
     text = _QUOTES.sub("", text)
     text = _LEADING_SERIAL.sub("", text)
     previous = None

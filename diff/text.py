@@ -21,12 +21,17 @@ if TYPE_CHECKING:  # pragma: no cover
     import jieba
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Control characters (C0 but tab and newlines, DEL, C1) and bidirectional overrides: invisible,
+# never content, and fatal to XLSX exports. They stay only in the raw blob, the evidence.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width ASCII → half-width), drop zero-width characters, fold whitespace.
+    """NFKC (full-width ASCII → half-width), drop zero-width and control characters, fold
+    whitespace.
 
     Chinese punctuation such as ，。、（） is kept apart from ASCII by NFKC except the
     full-width forms of ASCII, which become ASCII; 〔〕 in document numbers survive.
@@ -36,6 +41,7 @@ def normalize(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = _BLANK_LINES.sub("\n", text)

@@ -18,11 +18,12 @@ def delivery_id(dedupe_key: str, created_at: str) -> str:
     return PREFIX + digest[:32]
 
 
-def bundle_delivery_id(member_ids: Iterable[str]) -> str:
-    """One id for the changes one announcement made, sent immediately as one message. Not
-    "rw-digest-": a bundle is no digest, and its Message-ID should not say so."""
-    joined = "\n".join(sorted(set(member_ids)))
-    return PREFIX + hashlib.sha256(f"bundle\n{joined}".encode()).hexdigest()[:32]
+def bundle_delivery_id(route: str, channel: str, bundle: str, created_at: str, part: int, parts: int) -> str:
+    """One id for (one part of) the changes one document version made, for one route and
+    channel: derived from that version and the bundle's creation, never from which rows a
+    pass happened to claim, so a resend carries the same id."""
+    seed = f"bundle\n{route}\n{channel}\n{bundle}\n{created_at}\n{part}/{parts}"
+    return PREFIX + "bundle-" + hashlib.sha256(seed.encode()).hexdigest()[:32]
 
 
 def digest_delivery_id(member_ids: Iterable[str]) -> str:

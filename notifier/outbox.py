@@ -37,9 +37,8 @@ def _marks(ids: Iterable[int]) -> tuple[str, list[int]]:
 
 def claim_due(db: Database, *, now: datetime, owner: str, lease_seconds: float, limit: int,
               digest_routes: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Lease up to `limit` due rows (plus every due row of a digest route+channel among them, so
-    a digest is never split, and every due row of the same document version on the same route and
-    channel, so an announcement is never split either) and return them, oldest first."""
+    """Lease up to `limit` due rows (plus every due row of a digest route+channel among them,
+    so a digest is never split) and return them, oldest first."""
     conn = db.conn
     if conn.in_transaction:
         raise RuntimeError("claim_due must not run inside an open transaction")
@@ -47,25 +46,15 @@ def claim_due(db: Database, *, now: datetime, owner: str, lease_seconds: float, 
     digest_routes = frozenset(digest_routes)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        rows = conn.execute(f"SELECT id, route, channel FROM outbox WHERE {_DUE} "
+        rows = conn.execute(f"SELECT id, route, channel, bundle FROM outbox WHERE {_DUE} "
                             "ORDER BY next_attempt_at, id LIMIT :limit", {**params, "limit": limit}).fetchall()
         ids = {row[0] for row in rows}
         for route, channel in {(r[1], r[2]) for r in rows if r[1] in digest_routes}:
             more = conn.execute(f"SELECT id FROM outbox WHERE {_DUE} AND route = :route AND channel = :channel",
                                 {**params, "route": route, "channel": channel}).fetchall()
             ids.update(r[0] for r in more)
-        for route, channel, document, version in conn.execute(
-                "SELECT DISTINCT route, channel, json_extract(payload, '$.document_id'), "
-                "json_extract(payload, '$.new_version_id') FROM outbox WHERE json_valid(payload) "
-                f"AND id IN ({_marks(sorted(ids))[0]})", sorted(ids)).fetchall():
-            if route in digest_routes or document is None or version is None:
-                continue
-            more = conn.execute(f"SELECT id FROM outbox WHERE {_DUE} AND route = :route AND channel = :channel "
-                                "AND json_valid(payload) AND json_extract(payload, '$.document_id') = :document "
-                                "AND json_extract(payload, '$.new_version_id') = :version",
-                                {**params, "route": route, "channel": channel, "document": document,
-                                 "version": version}).fetchall()
-            ids.update(r[0] for r in more)
+        for route, channel, bundle in {(r[1], r[2], r[3]) for r in rows if r[3] and r[1] not in digest_routes}:
+            _whole_bundle(conn, ids, route, channel, bundle, params["now"])
         claimed: list[dict[str, Any]] = []
         if ids:
             marks, values = _marks(sorted(ids))
@@ -82,6 +71,23 @@ def claim_due(db: Database, *, now: datetime, owner: str, lease_seconds: float, 
             conn.execute("ROLLBACK")
         raise
     return claimed
+
+
+def _whole_bundle(conn: Any, ids: set[int], route: str, channel: str, bundle: str, now: str) -> None:
+    """A bundle's undelivered rows are claimed together or not at all: all of them join the
+    claim, unless another worker holds a lease on any of them, in which case none does."""
+    members = conn.execute("SELECT id, lease_until FROM outbox WHERE route = ? AND channel = ? AND bundle = ? "
+                           "AND status IN ('pending', 'failed')", [route, channel, bundle]).fetchall()
+    if any(lease and lease > now for _, lease in members):
+        ids.difference_update(m[0] for m in members)
+    else:
+        ids.update(m[0] for m in members)
+
+
+def bundle_members(db: Database, route: str, channel: str, bundle: str) -> list[dict[str, Any]]:
+    """Every row of a bundle, delivered or not, in outbox order: what a split is computed over."""
+    return list(db.query("SELECT id, created_at FROM outbox WHERE route = ? AND channel = ? AND bundle = ? "
+                         "ORDER BY id", [route, channel, bundle]))
 
 
 def renew(db: Database, ids: Iterable[int], owner: str, until: datetime) -> None:

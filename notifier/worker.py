@@ -30,7 +30,7 @@ from notifier.errors import ConfigError, DeliveryError
 from notifier.ids import bundle_delivery_id, delivery_id, digest_delivery_id
 from notifier.render import Rendering
 from notifier.routes import NotifierConfig
-from storage.changes import iso, record_change, utcnow
+from storage.changes import bundle_of, iso, record_change, utcnow
 from storage.db import immediate
 from storage.kinds import kind_of
 from storage.kinds.operations import OutboxDead
@@ -112,7 +112,7 @@ def deliver_due(db: Database, config: NotifierConfig, *, now: datetime | None = 
                             limit=limit or settings.batch_size, digest_routes=config.digest_routes())
     if not rows:
         return run.stats
-    deliveries = plan(rows, config)
+    deliveries = plan(rows, config, db)
     results: queue.Queue[Outcome] = queue.Queue()
     by_channel: dict[str, list[Delivery]] = {}
     for d in deliveries:
@@ -146,9 +146,11 @@ def deliver_due(db: Database, config: NotifierConfig, *, now: datetime | None = 
     return run.stats
 
 
-def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
-    """Group claimed rows into messages: one per announcement (a document version's changes),
-    each change's alert built once and rendered in the style of its route."""
+def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None = None) -> list[Delivery]:
+    """Group claimed rows into messages and render each change once for all its channels. With
+    the database, a bundle is split (by the channel's `bundle_limit`) over all its rows, so the
+    parts and their ids are the same on every pass. Each change's alert is built once; each
+    message is rendered in its route's style (format, templates, the web UI's address)."""
     built: dict[Any, Alert | str] = {}
 
     def alert_for(row: dict[str, Any]) -> Alert | str:
@@ -168,16 +170,20 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
             groups.setdefault((row["route"], row["channel"]), []).append(row)
         else:
             groups.setdefault((row["route"], row["channel"], *bundle_key(row)), []).append(row)
-    for (route, channel, *_), members in groups.items():
+    parts: list[tuple[str, str, list[dict[str, Any]], str | None]] = []
+    for (route, channel, *key), members in groups.items():
         members.sort(key=lambda r: r["id"])
+        if route in digests or key[0] != "bundle":
+            parts.append((route, channel, members, None))
+        else:
+            parts.extend(_bundle_parts(route, channel, key[1], members, config, db))
+    for route, channel, members, bundle_id in parts:
         made = [alert_for(r) for r in members]
         style = config.style(route)
-        if len(members) == 1 and route not in digests:
+        if len(members) == 1 and route not in digests and bundle_id is None:
             ident = row_delivery_id(members[0])
-        elif route in digests:
-            ident = digest_delivery_id(row_delivery_id(r) for r in members)
         else:
-            ident = bundle_delivery_id(row_delivery_id(r) for r in members)
+            ident = bundle_id or digest_delivery_id(row_delivery_id(r) for r in members)
         errors = [m for m in made if isinstance(m, str)]
         if errors:
             deliveries.append(Delivery(route, channel, members, ident, error=errors[0]))
@@ -194,13 +200,38 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig) -> list[Delivery]:
 def bundle_key(row: dict[str, Any]) -> tuple[Any, ...]:
     """Immediate changes that one version of one document made together travel as one message
     (a final list's dozen entries, say); anything else travels alone."""
+    if row.get("bundle"):
+        return ("bundle", row["bundle"])
     try:
         payload = json.loads(row["payload"])
     except ValueError:
         return ("row", row["id"])
-    if payload.get("document_id") is None or payload.get("new_version_id") is None:
-        return ("row", row["id"])
-    return ("doc", payload["document_id"], payload["new_version_id"])
+    bundle = bundle_of(payload)
+    return ("bundle", bundle) if bundle else ("row", row["id"])
+
+
+def _bundle_parts(route: str, channel: str, bundle: str, members: list[dict[str, Any]], config: NotifierConfig,
+                  db: Database | None) -> list[tuple[str, str, list[dict[str, Any]], str | None]]:
+    """The claimed rows of one bundle, cut into the parts the channel's limit asks for. The cut
+    and each part's id depend only on the bundle's full membership."""
+    every = outbox.bundle_members(db, route, channel, bundle) if db is not None else []
+    if not every or not {m["id"] for m in members} <= {m["id"] for m in every}:
+        every = [{"id": m["id"], "created_at": m["created_at"]} for m in members]
+    if len(every) == 1:
+        return [(route, channel, members, None)]
+    found = config.channel(channel)
+    limit = int(found.settings.get("bundle_limit") or 0) if found is not None else 0
+    size = limit or len(every)
+    chunks = [every[i:i + size] for i in range(0, len(every), size)]
+    created = min(str(m["created_at"]) for m in every)
+    by_id = {m["id"]: m for m in members}
+    out: list[tuple[str, str, list[dict[str, Any]], str | None]] = []
+    for index, chunk in enumerate(chunks):
+        claimed = [by_id[m["id"]] for m in chunk if m["id"] in by_id]
+        if claimed:
+            ident = bundle_delivery_id(route, channel, bundle, created, index, len(chunks))
+            out.append((route, channel, claimed, ident))
+    return out
 
 
 def row_delivery_id(row: dict[str, Any]) -> str:

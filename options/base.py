@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-TYPES = ("str", "int", "float", "bool", "list", "url", "time", "table", "tables")
+TYPES = ("str", "int", "float", "bool", "list", "url", "time", "table", "tables", "cron")
 
 
 class ConfigError(ValueError):
@@ -95,6 +95,26 @@ def convert(where: str, option: Option, value: Any) -> Any:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             shown = "(secret)" if option.secret else repr(value)
             raise ConfigError(f"{where}: expected an http:// or https:// URL, got {shown}")
+        refuse_credentials(value, where)
+    if kind == "cron":
+        check_cron(value, where)
     if kind == "time" and not _HHMM.match(value):
         raise ConfigError(f"{where}: expected HH:MM (24-hour, Asia/Shanghai), got {value!r}")
     return value
+
+
+def refuse_credentials(url: str, where: str) -> None:
+    """A password in a URL ends up in logs and name lookups; credentials go in their own keys."""
+    if "@" in (urlsplit(url).netloc or ""):
+        raise ConfigError(f"{where}: credentials in URLs (user:password@host) are refused; "
+                          "put them in the channel's own keys or in ${ENV} variables")
+
+
+def check_cron(value: str, where: str) -> None:
+    """A five-field crontab expression, checked the way the scheduler will read it."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value, timezone="Asia/Shanghai")
+    except ValueError as exc:
+        raise ConfigError(f"{where}: not a valid cron expression ({value!r}): {exc}") from None

@@ -44,12 +44,18 @@ GENERAL: dict[str, Option] = {
     "max_pages": Option("int", "Listing pages read per column in a `--full` run.", default=50, minimum=1),
     "classify_rules": Option("str", "A TOML file of classification rules merged over the built-in ones.",
                              default=""),
+    "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl of one source; a crawl past it is "
+                                   "killed and reported as `failed` (a `[sources.<id>]` key too).",
+                                   default=60.0, minimum=0.01),
+    "recheck_withdrawn_days": Option("float", "How long a withdrawn document is still re-checked, so that it "
+                                     "is restored if it answers again.", default=30.0, minimum=0),
 }
 
 SOURCE_OVERRIDE: dict[str, Option] = {
     "base_url": Option("url", "Where the source is fetched from (a proxy or the replica)."),
     "enabled": Option("bool", "Whether the source is crawled."),
-    "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls."),
+    "schedule": Option("cron", "Cron expression (Asia/Shanghai) for scheduled crawls; checked on load."),
+    "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl of this source.", minimum=0.01),
 }
 
 NOTIFY: dict[str, Option] = {
@@ -115,6 +121,8 @@ SOURCE: dict[str, Option] = {
     "search": Option("table", "The site search API: `path`, `referer`, `page_size`, `keywords`, `params`.",
                      default={}),
     "enabled": Option("bool", "Whether the source is crawled.", default=True),
+    "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl; unset, the [regwatch] default.",
+                                   minimum=0.01),
 }
 
 SOURCE_ARTICLE: dict[str, Option] = {

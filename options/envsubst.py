@@ -29,6 +29,9 @@ def expand_env(value: Any, environ: Mapping[str, str] | None = None, where: str 
             raise ConfigError(f"{where or 'config'}: environment variable {name} is not set "
                               f"(used as ${{{name}}})")
 
+        if "${" in _ENV.sub("", value):
+            raise ConfigError(f"{where or 'config'}: unterminated or malformed ${{...}} in a value "
+                              "(write ${NAME} or ${NAME:-default})")
         return _ENV.sub(substitute, value)
     if isinstance(value, Mapping):
         return {k: expand_env(v, env, f"{where}.{k}" if where else str(k)) for k, v in value.items()}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from options.base import ConfigError, validate
+from options.base import ConfigError, refuse_credentials, validate
 from options.declared import GENERAL, SOURCE_OVERRIDE, TOP_LEVEL
 from options.envsubst import expand_env
 
@@ -94,5 +94,6 @@ def _source_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> di
     for key, value in environ.items():
         match = re.fullmatch(r"REGWATCH_([A-Z0-9_]+)_BASE_URL", key)
         if match and value:
+            refuse_credentials(value, key)
             sources.setdefault(match.group(1).lower(), {})["base_url"] = value
     return sources

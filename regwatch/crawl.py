@@ -44,6 +44,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_WITHDRAW_AFTER_RUNS": general["withdraw_after_runs"],
         "REGWATCH_SUSPECT_REMOVAL_SHARE": general["suspect_removal_share"],
         "REGWATCH_FLAPPING_WINDOW": general["flapping_window"],
+        "REGWATCH_RECHECK_WITHDRAWN_DAYS": general["recheck_withdrawn_days"],
         "REGWATCH_CLASSIFY_RULES": checked_rules_path(config),
         "USER_AGENT": general["user_agent"],
         "DOWNLOAD_DELAY": general["download_delay"],
@@ -82,18 +83,58 @@ def enabled_sources(config: Config, wanted: list[str] | None = None) -> list[str
 def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = False,
               polite: bool = True, timeout: float | None = None, extra: dict[str, Any] | None = None,
               quiet: bool = True) -> CrawlOutcome:
+    """One crawl pass in a child process, killed when it runs past its budget (`timeout`
+    seconds, else the largest `crawl_budget_minutes` of the sources crawled); an overrun is
+    recorded as a failed run with a health alert naming the budget."""
     ids = enabled_sources(config, sources)
     settings = crawl_settings(config, full=full, polite=polite)
     if quiet:
         settings["LOG_LEVEL"] = "WARNING"
     settings.update(extra or {})
-    proc = subprocess.run(
+    budget = timeout if timeout is not None else crawl_budget(config, ids)
+    proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.run", json.dumps(settings), *ids],
-        capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "REGWATCH_PARENT_PID": str(os.getpid())},
     )
+    try:
+        stdout, stderr = proc.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+        record_overrun(config, ids, budget)
+        return CrawlOutcome(statuses={i: "failed" for i in ids}, returncode=3,
+                            log=stderr + f"\ncrawl killed after its budget of {budget:g} s")
     statuses: dict[str, str] = {}
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         if line.startswith('{"statuses"'):
             statuses = json.loads(line)["statuses"]
-    return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=proc.stderr)
+    return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=stderr)
+
+
+def crawl_budget(config: Config, ids: list[str]) -> float:
+    """Seconds one pass over these sources may take: the largest of their budgets."""
+    from crawler.sources import load_sources
+
+    sources = load_sources(config.sources)
+    default = float(config.general["crawl_budget_minutes"])
+    return 60 * max((sources[i].crawl_budget_minutes or default for i in ids), default=default)
+
+
+def record_overrun(config: Config, ids: list[str], budget: float) -> None:
+    """The killed crawl could not write its own crawl_runs row: write it here, with a health alert."""
+    from crawler.sources import load_sources
+    from storage.changes import iso, utcnow
+    from storage.db import open_db
+    from storage.health import finish_run
+
+    sources = load_sources(config.sources)
+    db = open_db(config.database)
+    try:
+        for source_id in ids:
+            finish_run(db, source_id=source_id, source=sources[source_id], started_at=iso(utcnow()),
+                       status="failed", message=f"crawl ran past its budget of {budget / 60:g} min and was killed",
+                       pages=0, items=0, requests=0, http_codes="{}", errors=1, stats="{}",
+                       routes=config.notifier().route_filters(), overrun=True)
+    finally:
+        db.close()

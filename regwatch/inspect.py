@@ -25,6 +25,9 @@ _HEAD = ("title", "url", "category", "stage", "list_kind", "doc_number", "publis
 def inspect_target(target: str, config: Config) -> dict[str, Any]:
     """The summary of one file or URL, as JSON-ready data."""
     if urlsplit(target).scheme in ("http", "https"):
+        if "@" in urlsplit(target).netloc:
+            raise ReadError("credentials in URLs (user:password@host) are refused; regwatch fetches only "
+                            "the configured sources' public pages")
         return inspect_url(target, config)
     rules = load_rules(config.general["classify_rules"]) if config.general["classify_rules"] else None
     return read_file(target, load_sources(config.sources), rules).summary()

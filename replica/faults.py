@@ -87,6 +87,45 @@ class NotFound(Fault):
         return Reply.html(status, f"<html><body><h1>{status}</h1></body></html>")
 
 
+class Redirect(Fault):
+    """302 to the same path with `?moved=1` appended: on the same host, or (offsite=true) on
+    another host. The 3xx body carries article markup, so a client that stores it shows it."""
+
+    name = "redirect"
+    defaults = {"offsite": False, "status": 302}
+
+    def block(self, request: Request) -> Reply | None:
+        if "moved=1" in request.target:
+            return None
+        host = "http://offsite.invalid" if self.options["offsite"] else ""
+        joiner = "&" if "?" in request.target else "?"
+        reply = Reply.html(int(self.options["status"]), '<html><body><h1 id="con_title">Moved</h1>'
+                           '<div id="con_con"><p>Moved</p></div></body></html>')
+        reply.headers.append(("Location", f"{host}{request.target}{joiner}moved=1"))
+        return reply
+
+
+class Hostile(Fault):
+    """Serve a file from disk in place of the matching pages or attachments: `files` maps a
+    substring of the request target to a path (tests write the hostile corpus there)."""
+
+    name = "hostile"
+    defaults: ClassVar[dict[str, Any]] = {"files": {}}
+
+    def matches(self, request: Request) -> bool:
+        return super().matches(request) and any(key in request.target for key in self.options["files"])
+
+    def transform(self, request: Request, reply: Reply) -> Reply:
+        if reply.status != 200:
+            return reply
+        for key, path in self.options["files"].items():
+            if key in request.target:
+                with open(path, "rb") as fh:
+                    reply.body = fh.read()
+                break
+        return reply
+
+
 class UserAgentCheck(Fault):
     """403 without a browser-like User-Agent, and 403 for build/unit calls without a Referer."""
 
@@ -203,8 +242,8 @@ class Redesign(Fault):
     name = "redesign"
 
 
-BLOCKING_ORDER = ("not_found", "ua_check", "jsl521", "ruishu412", "error5xx")
-TRANSFORM_ORDER = ("gbk", "truncate")
+BLOCKING_ORDER = ("not_found", "redirect", "ua_check", "jsl521", "ruishu412", "error5xx")
+TRANSFORM_ORDER = ("gbk", "truncate", "hostile")
 
 
 def make_fault(name: str, options: dict[str, Any]) -> Fault:

@@ -53,6 +53,14 @@ def change_payload(change_id: int, change: Mapping[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def bundle_of(change: Mapping[str, Any]) -> str | None:
+    """The changes that one version of one document made together share a bundle: they are
+    claimed and delivered together, under an id derived from that version."""
+    if change.get("document_id") is None or change.get("new_version_id") is None:
+        return None
+    return f"doc-{change['document_id']}-v{change['new_version_id']}"
+
+
 def record_change(
     db: Database,
     change: Mapping[str, Any],
@@ -102,6 +110,7 @@ def record_change(
                         "attempts": 0,
                         "created_at": iso(now),
                         "next_attempt_at": iso(due),
+                        "bundle": bundle_of(change),
                     }
                 )
     return int(change_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,11 +41,40 @@ def open_db(path: str | Path = DEFAULT_DB, *, migrate: bool = True) -> Database:
     db.execute("PRAGMA busy_timeout = 30000")
     db.execute("PRAGMA foreign_keys = ON")
     if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        db.enable_wal()
+        _enable_wal(db)
     check_schema_not_newer(db)
     if migrate:
-        migrations.apply(db)
+        _migrate(db)
     return db
+
+
+def _enable_wal(db: Database) -> None:
+    """Switch to WAL; two first opens racing here each wait for the other (busy_timeout does not
+    cover a journal-mode change)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations under an exclusive write lock, so concurrent first opens run
+    them once, one after the other, instead of racing into "database is locked"."""
+    if migrations.applied(db) and not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)  # nested in our transaction: each step is a savepoint
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def schema_version(db: Database) -> list[str]:

@@ -17,7 +17,7 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     sql = """
         select d.doc_key, d.title, d.category, d.status, d.urls, d.canonical_url,
-               v.etag, v.last_modified, d.complete, d.listed_title
+               v.etag, v.last_modified, d.complete, d.listed_title, d.withdrawn_at
         from documents d left join versions v on v.id = d.current_version_id
         where d.source_id = ?
     """
@@ -33,6 +33,7 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
             "etag": row["etag"],
             "last_modified": row["last_modified"],
             "complete": bool(row["complete"]),
+            "withdrawn_at": row["withdrawn_at"],
         }
     return out
 

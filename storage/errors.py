@@ -15,3 +15,7 @@ class CorruptBlob(StorageError):
 
 class BlobNotFound(StorageError):
     """No blob with that hash is in the store."""
+
+
+class QueryTooLong(StorageError):
+    """A search query past the length or word cap: refused at once instead of running a minute."""

@@ -10,6 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a quote prefix (OWASP, CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -17,6 +24,13 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _safe_cell(value: Any) -> Any:
+    """A cell for CSV or XLSX: text neutralised; numbers stay numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return neutralise(_cell(value))
+    return value
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
@@ -29,7 +43,7 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([_safe_cell(row.get(c)) for c in columns])
     return out.getvalue()
 
 
@@ -62,6 +76,12 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
 
 def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value: Any) -> Any:
+        value = _safe_cell(value)
+        # Text is normalised on the way in; this only guards rows stored before that was so.
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     columns = list(columns or (rows[0].keys() if rows else []))
     wb = Workbook()
@@ -69,7 +89,7 @@ def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None
     ws.title = "regwatch"
     ws.append(columns)
     for row in rows:
-        ws.append([_cell(row.get(c)) for c in columns])
+        ws.append([cell(row.get(c)) for c in columns])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -21,10 +21,11 @@ from storage.vocab import GOOD_RUNS, Health
 
 # How a health alert's summary describes each state it can move to (the short names are in vocab).
 STATE_EN = {Health.OK: "healthy again", Health.BLOCKED: "blocked by the site", Health.BROKEN: "broken (site changed?)",
-            Health.STALE: "stale (no good crawl lately)",
+            Health.STALE: "stale (no good crawl lately)", Health.FAILED: "failed (crawl over its time budget, killed)",
             Health.DEGRADED: "degraded (some documents or lists could not be read; nothing was removed)"}
 STATE_ZH = {Health.OK: "已恢复", Health.BLOCKED: "被网站拦截", Health.BROKEN: "解析失效（网站改版？）",
-            Health.STALE: "长时间未成功抓取", Health.DEGRADED: "部分文件或名单无法读取（未据此删除任何内容）"}
+            Health.STALE: "长时间未成功抓取", Health.FAILED: "抓取超时已终止",
+            Health.DEGRADED: "部分文件或名单无法读取（未据此删除任何内容）"}
 
 
 def is_first_run(db: Database, source_id: str) -> bool:
@@ -46,7 +47,8 @@ def _ensure_source(db: Database, source: Any) -> dict[str, Any]:
 def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, status: str, message: str,
                pages: int, items: int, requests: int, http_codes: str, errors: int, stats: str,
                problems: Sequence[str] = (), routes: Sequence[RouteFilter] = DEFAULT_ROUTES,
-               now: datetime | None = None, severities: Mapping[str, str] | None = None) -> int | None:
+               now: datetime | None = None, overrun: bool = False,
+               severities: Mapping[str, str] | None = None) -> int | None:
     """Write the crawl_runs row; on a state change, record a source.health change. Returns its id.
 
     `problems` are content that could not be read (an unparseable list attachment, say): the
@@ -68,6 +70,8 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             db["sources"].update(source_id, {"last_good_run_at": iso(now)})
         elif status in (Health.BLOCKED, Health.BROKEN):
             new = status
+        elif overrun:
+            new = Health.FAILED
         else:
             new = previous
         return _transition(db, source_id, row, previous, new, message, routes, now, severities)
@@ -106,7 +110,7 @@ def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[Ro
             first = db.execute("select min(started_at) from crawl_runs where source_id = ?", [row["id"]]).fetchone()[0]
             if not first or now - datetime.fromisoformat(first) <= timedelta(hours=hours):
                 continue
-        if row.get("health") in (Health.STALE, Health.BLOCKED, Health.BROKEN):
+        if row.get("health") in (Health.STALE, Health.BLOCKED, Health.BROKEN, Health.FAILED):
             continue
         with immediate(db):
             reason = f"no good crawl since {last or 'ever'} (expected every {hours:g} h)"

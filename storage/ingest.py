@@ -315,7 +315,7 @@ def record_missing(db: Database, doc_key: str, http_status: int, settings: Inges
         db["documents"].update(row["id"], {"missing_runs": runs})
         if runs < settings.withdraw_after:
             return None
-        db["documents"].update(row["id"], {"status": "withdrawn"})
+        db["documents"].update(row["id"], {"status": "withdrawn", "withdrawn_at": iso(utcnow())})
         if settings.baseline or row["category"] not in RELEVANT:
             return None
         return record_change(db, {

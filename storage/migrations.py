@@ -194,3 +194,12 @@ def m0001_initial(db: Database) -> None:
         "CREATE VIRTUAL TABLE documents_fts USING fts5("
         "title, body, document_id UNINDEXED, tokenize='unicode61')"
     )
+
+
+@migrations(name="0002_withdrawal_evidence_and_bundles")
+def m0002_withdrawal_evidence_and_bundles(db: Database) -> None:
+    """When a document was withdrawn (re-checks continue for a while, so it can be restored),
+    and which bundle an outbox row belongs to (claimed together or not at all)."""
+    db["documents"].add_column("withdrawn_at", str)
+    db["outbox"].add_column("bundle", str)
+    db["outbox"].create_index(["bundle"])

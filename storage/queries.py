@@ -8,8 +8,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from diff.text import tokens_for_query
-from storage.errors import StorageError
+from storage.errors import QueryTooLong, StorageError
 from storage.kinds import describe
+
+MAX_QUERY_CHARS = 200  # a search is a few words; 10 KB of query once ran for a minute
+MAX_QUERY_WORDS = 16
 
 
 def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,
@@ -48,7 +51,11 @@ def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | N
 
 def fts_query(text: str) -> str:
     """The FTS5 MATCH expression for a query segmented the way the index was."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"search query is {len(text):,} characters (limit {MAX_QUERY_CHARS})")
     words = tokens_for_query(text)
+    if len(words) > MAX_QUERY_WORDS:
+        raise QueryTooLong(f"search query has {len(words)} words (limit {MAX_QUERY_WORDS})")
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 

@@ -137,7 +137,7 @@ BAD = [
     ({"routes": {"c": {"chanels": ["log"]}}},
      "routes.c: unknown key 'chanels'; allowed keys: authorities, categories"),
     ({"channels": {"s": {"kind": "slack", "webhook_url": "https://h.example/x", "colour": "red"}}},
-     "channels.s: unknown key 'colour'; allowed keys: dry_run, kind, timeout, webhook_url"),
+     "channels.s: unknown key 'colour'; allowed keys: bundle_limit, dry_run, kind, timeout, webhook_url"),
     ({"notify": {"max_attempt": 3}}, "notify: unknown key 'max_attempt'; allowed keys: backoff_base_seconds"),
     ({"channels": {"x": {"kind": "pager"}}},
      "channels.x.kind: 'pager' is not a channel kind; kinds: apprise, "

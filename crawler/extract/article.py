@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from crawler.extract import limits
 from crawler.extract.decoding import decode_html
 from crawler.extract.htmltext import html_text_and_tables, one_line, parse_document, select
+from crawler.extract.limits import LimitExceeded
 from diff.text import normalize
 
 __all__ = ["ATTACHMENT_EXTENSIONS", "GENERIC_ARTICLE_SELECTORS", "Article",
@@ -45,18 +47,22 @@ class Article:
     source: str = ""
     found: dict[str, bool] = field(default_factory=dict)
     encoding: str | None = None
+    failed: str | None = None  # past a cap of crawler/extract/limits.py: why it was not read
 
 
 def _attachment_url(href: str, page_url: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:")):
         return None
-    absolute = urljoin(page_url, href)
-    parts = urlsplit(absolute)
-    if parts.path.endswith("viewer.html"):  # the pdf.js viewer wraps the real file in ?file=
-        inner = parse_qs(parts.query).get("file")
-        if inner:
-            absolute = urljoin(absolute, inner[0])
+    try:  # a host with characters that change under NFKC does not parse
+        absolute = urljoin(page_url, href)
+        parts = urlsplit(absolute)
+        if parts.path.endswith("viewer.html"):  # the pdf.js viewer wraps the real file in ?file=
+            inner = parse_qs(parts.query).get("file")
+            if inner:
+                absolute = urljoin(absolute, inner[0])
+    except ValueError:
+        return None
     return absolute
 
 
@@ -73,12 +79,24 @@ def extract_article(
     encoding: str | None = None,
 ) -> Article:
     """Read an article page with the given CSS selectors (keys: title, time, source, body,
-    optional remove and attachments). `encoding` is the charset the HTTP header claimed."""
+    optional remove and attachments). `encoding` is the charset the HTTP header claimed. A page
+    past a cap of limits.py comes back with `failed` set, never as an empty or partial text."""
+    found = {key: False for key in ("title", "time", "source", "body")}
+    try:
+        return _extract_article(body, url, selectors, encoding, found)
+    except LimitExceeded as exc:
+        return Article(url=url, title="", text="", found=found, failed=str(exc))
+
+
+def _extract_article(body: bytes | str, url: str, selectors: Mapping[str, str], encoding: str | None,
+                     found: dict[str, bool]) -> Article:
+    if len(body) > limits.MAX_HTML_BYTES:
+        raise LimitExceeded(f"page is {len(body):,} bytes (limit {limits.MAX_HTML_BYTES:,})")
     text, used = decode_html(body, encoding)
     root = parse_document(text)
-    found = {key: False for key in ("title", "time", "source", "body")}
     if root is None:
         return Article(url=url, title="", text="", found=found, encoding=used)
+    limits.check_depth(root, "the page")
 
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -121,6 +139,7 @@ def extract_article(
             label = one_line(a) or (a.get("title") or "").strip() or urlsplit(link).path.rsplit("/", 1)[-1]
             attachments.append((link, label))
         main_text, tables = html_text_and_tables(body_el)
+        limits.check_text(main_text, "the page")
 
     return Article(
         url=url,

@@ -19,8 +19,10 @@ from pathlib import Path, PurePosixPath
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
+from crawler.extract import limits
 from crawler.extract.decoding import decode_html
 from crawler.extract.htmltext import html_text_and_tables, parse_document
+from crawler.extract.limits import LimitExceeded
 from crawler.extract.listtable import looks_like_header
 from crawler.extract.tabular import normalize_keeping_tabs, table_lines
 from diff.text import normalize
@@ -272,6 +274,8 @@ class PdfParser(AttachmentParser):
         try:
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 count = len(pdf.pages)
+                if count > limits.MAX_PDF_PAGES:
+                    raise LimitExceeded(f"PDF has {count:,} pages (limit {limits.MAX_PDF_PAGES:,})")
                 for page in pdf.pages:
                     texts.append(page.extract_text() or "")
                     found = []
@@ -352,23 +356,34 @@ def _w_val(el, path: str) -> str | None:
 def _docx_table(tbl) -> list[list[str]]:
     """Rows of a Word table with gridSpan and vMerge expanded into repeated values."""
     grid: list[list[str]] = []
+    cells = 0
     for tr in tbl.findall(f"{_W}tr"):
         row: list[str] = []
-        before = _w_val(tr, f"{_W}trPr/{_W}gridBefore")
-        row.extend([""] * (int(before) if before and before.isdigit() else 0))
+        row.extend([""] * _docx_span(_w_val(tr, f"{_W}trPr/{_W}gridBefore"), "gridBefore", 0))
         for tc in tr.findall(f"{_W}tc"):
-            span_val = _w_val(tc, f"{_W}tcPr/{_W}gridSpan")
-            span = int(span_val) if span_val and span_val.isdigit() else 1
+            span = _docx_span(_w_val(tc, f"{_W}tcPr/{_W}gridSpan"), "gridSpan", 1)
+            limits.grid_guard(len(row) + span, cells + len(row) + span, "a DOCX table")
             vmerge = _w_val(tc, f"{_W}tcPr/{_W}vMerge")
             col = len(row)
             if vmerge is not None and vmerge != "restart" and grid and col < len(grid[-1]):
                 value = grid[-1][col]
             else:
                 value = normalize(_w_text(tc)).replace("\n", " ")
-            row.extend([value] * max(1, min(span, 64)))
+            row.extend([value] * max(1, span))
+        cells += len(row)
         grid.append(row)
     width = max((len(r) for r in grid), default=0)
     return [r + [""] * (width - len(r)) for r in grid]
+
+
+def _docx_span(value: str | None, what: str, default: int) -> int:
+    """A declared grid span, refused past the cap before anything is allocated for it."""
+    if not value or not value.strip().isdigit():
+        return default
+    span = int(value.strip())
+    if span > limits.MAX_DOCX_SPAN:
+        raise LimitExceeded(f"a DOCX table declares {what}={span:,} (limit {limits.MAX_DOCX_SPAN})")
+    return span
 
 
 class DocxParser(AttachmentParser):
@@ -381,6 +396,7 @@ class DocxParser(AttachmentParser):
         import docx
         from docx.opc.exceptions import PackageNotFoundError
 
+        limits.check_ooxml(_open_zip(data), self.kind)
         try:
             document = docx.Document(io.BytesIO(data))
         except (PackageNotFoundError, KeyError, ValueError) as exc:
@@ -419,6 +435,7 @@ class XlsxParser(AttachmentParser):
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
+        limits.check_ooxml(_open_zip(data), self.kind)
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
         except (InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -469,6 +486,11 @@ class XlsParser(AttachmentParser):
         tables: list[list[list[str]]] = []
         lines: list[str] = []
         for sheet in book.sheets():
+            limits.grid_guard(sheet.ncols, sheet.nrows * sheet.ncols, f"XLS sheet {sheet.name}")
+            merged_area = sum((rhi - rlo) * (chi - clo) for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", []))
+            if merged_area > limits.MAX_MERGED_CELLS:
+                raise LimitExceeded(f"XLS sheet {sheet.name} merges {merged_area:,} cells "
+                                    f"(limit {limits.MAX_MERGED_CELLS:,})")
             rows = []
             for r in range(sheet.nrows):
                 row = []
@@ -578,10 +600,13 @@ class HtmlParser(AttachmentParser):
     kind = "html"
 
     def parse(self, data: bytes) -> ParsedAttachment:
+        if len(data) > limits.MAX_HTML_BYTES:
+            raise LimitExceeded(f"HTML file is {len(data):,} bytes (limit {limits.MAX_HTML_BYTES:,})")
         text, _ = decode_html(data)
         root = parse_document(text)
         if root is None:
             raise ParseFailure("empty or unparseable HTML")
+        limits.check_depth(root)
         body = root.find("body")
         text, tables = html_text_and_tables(body if body is not None else root)
         if not text:
@@ -651,12 +676,20 @@ def parse_attachment(
             parsed = parser_cls().parse(data)
     except Unsupported as exc:
         return ParsedAttachment(kind=kind, status="unsupported", error=str(exc), notes=notes)
-    except ParseFailure as exc:
+    except (ParseFailure, LimitExceeded) as exc:
         return _failed(kind, str(exc), notes)
+    except MemoryError:
+        return _failed(kind, f"the {_LABELS.get(kind, kind)} file needs more memory than a parse may use", notes)
+    except RecursionError:
+        return _failed(kind, f"the {_LABELS.get(kind, kind)} file is nested too deeply to read", notes)
     except Exception as exc:
         return _failed(kind, f"damaged or unreadable {_LABELS.get(kind, kind)} file: {type(exc).__name__}: {exc}",
                        notes)
     if not parsed.text and not parsed.tables:
         return _failed(kind, f"no text could be extracted from the {_LABELS.get(kind, kind)} file", notes)
+    try:
+        limits.check_text(parsed.text, f"the {_LABELS.get(kind, kind)} file")
+    except LimitExceeded as exc:
+        return _failed(kind, str(exc), notes)
     parsed.notes = notes + parsed.notes
     return parsed

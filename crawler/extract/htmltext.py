@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from crawler.extract import limits
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
 from diff.text import normalize
 
@@ -96,6 +97,7 @@ def _table_grid_marked(table) -> tuple[list[list[str]], list[list[bool]]]:
     grid: list[list[str]] = []
     copies: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}
+    cells_seen = 0
     for tr in _direct_rows(table):
         cells = [c for c in tr if _tag(c) in ("td", "th")]
         row: list[str] = []
@@ -118,19 +120,23 @@ def _table_grid_marked(table) -> tuple[list[list[str]], list[list[bool]]]:
             while take_pending():
                 pass
             value = _cell_text(cell)
-            colspan = _span(cell.get("colspan"), 50)
-            rowspan = _span(cell.get("rowspan"), 1000)
+            colspan = _span(cell.get("colspan"), limits.MAX_COLSPAN)
+            rowspan = _span(cell.get("rowspan"), limits.MAX_ROWSPAN)
+            limits.grid_guard(col + colspan, cells_seen + col + colspan, "an HTML table")
             for k in range(colspan):
                 row.append(value)
                 copy.append(k > 0)
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, value)
                 col += 1
-        while pending and col <= max(pending):
+        end = max(pending) if pending else -1  # computed once: the loop below only pops keys
+        while col <= end:
             if not take_pending():
                 row.append("")
                 copy.append(False)
                 col += 1
+        cells_seen += len(row)
+        limits.grid_guard(len(row), cells_seen, "an HTML table")
         grid.append(row)
         copies.append(copy)
     width = max((len(r) for r in grid), default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.htmltext import one_line, parse_document, select
 from diff.text import normalize
@@ -78,8 +78,19 @@ def extract_listing_rows(fragment_html: str, base_url: str, selectors: Mapping[s
                 hits = select(row, date_selector, "date")
                 el = hits[0] if hits else None
             date_text = one_line(el) if el is not None else ""
-        out.append(ListingRow(urljoin(base_url, href), title, date_text))
+        url = _absolute(base_url, href)
+        if url is not None:
+            out.append(ListingRow(url, title, date_text))
     return out
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """An http(s) URL for a link, or None for one that does not parse or goes elsewhere."""
+    try:
+        url = urljoin(base, href)
+    except ValueError:  # e.g. a host with characters that change under NFKC
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _int_attr(el, name: str) -> int | None:

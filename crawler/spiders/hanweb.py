@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -17,8 +18,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.challenge import detect_challenge
-from crawler.extract.article import extract_article
 from crawler.extract.listing import extract_listing_rows, pagination_info
+from crawler.extract.sandbox import extract_article_bounded
 from crawler.health import CrawlHealth
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
@@ -112,10 +113,34 @@ class HanwebSpider(scrapy.Spider):
         if reason:
             self.health.blocked(response.url, response.status, reason)
             return True
-        if response.status >= 400:
+        if response.status >= 300 and response.status != 304:  # a 3xx body is never content
             self.health.error(response.url, f"{what}: HTTP {response.status}")
             return True
         return False
+
+    def _redirect(self, response: Response, what: str) -> Request | None:
+        """The request that follows a 3xx on the source's own host (None when there is none to
+        follow: the refusal or the loop is recorded). The 3xx body itself is never read."""
+        assert self.source is not None
+        hops = int(response.meta.get("regwatch_redirects", 0))
+        location = _header(response, b"Location")
+        if not location:
+            self.health.error(response.url, f"{what}: HTTP {response.status} without a Location")
+            return None
+        limit = self.crawler.settings.getint("REDIRECT_MAX_TIMES", 5)
+        if hops >= limit:
+            self.health.error(response.url, f"{what}: more than {limit} redirects; given up")
+            return None
+        target = self.source.to_local(urljoin(response.url, location.strip()))
+        if not self.source.allows(target):
+            self.crawler.stats.inc_value("regwatch/refused_offsite")
+            self.health.error(response.url, f"{what}: redirect off the source's hosts to {target}; refused")
+            return None
+        self.crawler.stats.inc_value("regwatch/redirects_followed")
+        meta = {**response.meta, "regwatch_redirects": hops + 1}
+        conditional = (b"if-none-match", b"if-modified-since")  # validators belong to the old address
+        headers = {k: v for k, v in response.request.headers.items() if k.lower() not in conditional}
+        return response.request.replace(url=target, meta=meta, headers=headers, dont_filter=True)
 
     def parse_shell(self, response: Response, column: str) -> Iterator[Request]:
         if self._blocked_or_failed(response, "column page"):
@@ -259,7 +284,17 @@ class HanwebSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, ctx: dict[str, Any]) -> Iterator[Any]:
         assert self.source is not None
-        key, art = doc_key_for(response.url)
+        if 300 <= response.status < 400 and response.status != 304 and not detect_challenge(
+                response.status, response.headers, response.body):
+            follow = self._redirect(response, "article")
+            if follow is None:
+                self.health.article_failed()
+                return
+            ctx = {**ctx, "doc_key": ctx.get("doc_key") or doc_key_for(response.url)}
+            yield follow.replace(cb_kwargs={"ctx": ctx})
+            return
+        # A redirected document keeps the identity it was requested under; its final URL is recorded.
+        key, art = ctx.get("doc_key") or doc_key_for(response.url)
         item = DocumentItem(
             source_id=self.source.id, doc_key=key, art_id=art, url=response.url,
             public_url=self.source.public_url(response.url), outcome="ok",
@@ -285,8 +320,13 @@ class HanwebSpider(scrapy.Spider):
             return
         header_ct = response.headers.get(b"Content-Type", b"").decode("latin-1")
         charset = re.search(r"charset=([\w-]+)", header_ct)
-        article = extract_article(body, response.url, self.source.article,
-                                  encoding=charset.group(1) if charset else None)
+        article = extract_article_bounded(body, response.url, self.source.article,
+                                          encoding=charset.group(1) if charset else None)
+        if article.failed:
+            # Past a cap, or stopped by the time or memory limit: not content, and never a removal.
+            self.health.note(f"article page could not be read ({article.failed}): {response.url}")
+            self.health.article_failed()
+            return
         if not article.found.get("body"):
             self.health.broken(response.url, "article body selector found nothing (template changed?)")
             self.health.article_failed()
@@ -324,7 +364,12 @@ class HanwebSpider(scrapy.Spider):
         attachment = item.attachments[index]
         attachment.http_status = response.status
         reason = detect_challenge(response.status, response.headers, response.body)
-        if reason or response.status >= 400:
+        if not reason and 300 <= response.status < 400:
+            follow = self._redirect(response, "attachment")
+            if follow is not None:
+                yield follow
+                return
+        if reason or response.status >= 300:
             attachment.error = reason or f"HTTP {response.status}"
             self.health.error(response.url, f"attachment: {attachment.error}")
             if reason:
@@ -360,7 +405,7 @@ class HanwebSpider(scrapy.Spider):
         self._rechecked = True
         assert self.source is not None
         pending = [k for k, v in self.known.items()
-                   if k not in self.seen and v.get("status") == "live" and v.get("category") in WATCHED_CLOSELY]
+                   if k not in self.seen and v.get("category") in WATCHED_CLOSELY and self._recheck(v)]
         engine = self.crawler.engine
         for key in pending:
             known = self.known[key]
@@ -368,6 +413,19 @@ class HanwebSpider(scrapy.Spider):
             request = self._article(self.source.to_local(known["url"]), self.source.url("/"),
                                     {"column": None, "listed_title": None, "listed_date": None}, known)
             engine.crawl(request)
+
+
+    def _recheck(self, known: dict[str, Any]) -> bool:
+        """Live and suspect documents always; withdrawn ones for `recheck_withdrawn_days`, so one
+        that answers again is restored."""
+        status = known.get("status")
+        if status in ("live", "suspect"):
+            return True
+        if status != "withdrawn" or not known.get("withdrawn_at"):
+            return False
+        days = self.crawler.settings.getfloat("REGWATCH_RECHECK_WITHDRAWN_DAYS", 30.0)
+        since = datetime.fromisoformat(known["withdrawn_at"])
+        return datetime.now(UTC) - since <= timedelta(days=days)
 
 
 def _header(response: Response, name: bytes) -> str | None:

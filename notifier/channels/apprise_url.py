@@ -8,6 +8,7 @@ from typing import Any
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
+from notifier.render.common import no_mentions
 from options import Option
 
 
@@ -48,7 +49,8 @@ class AppriseChannel(Channel, kind="apprise"):
             if not notifier.add(self.target(message.delivery_id)):
                 raise DeliveryError("Apprise does not understand this URL (check its scheme and fields)")
             with apprise.LogCapture(level=logging.WARNING) as captured:
-                ok = notifier.notify(title=rendering.subject, body=rendering.text)
+                # Apprise reaches Discord, Telegram, Teams…: no mention from content may fire there.
+                ok = notifier.notify(title=no_mentions(rendering.subject), body=no_mentions(rendering.text))
         if not ok:
             lines = [line for line in captured.getvalue().splitlines() if line.strip()]
             raise DeliveryError("Apprise could not deliver: " + (" | ".join(lines[-3:]) or "no detail given"))

@@ -26,6 +26,8 @@ COMMON_OPTIONS = {
     "kind": Option("str", "which kind of channel this is", required=True),
     "dry_run": Option("bool", "log what would be sent instead of sending it", default=False),
     "timeout": Option("float", "seconds to wait for the receiver", default=10.0, minimum=0.05),
+    "bundle_limit": Option("int", "most changes in one bundled message (0: no limit); a larger bundle is split "
+                           "in outbox order, the same way on every resend", default=0, minimum=0),
 }
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote_plus
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
 from notifier.limits import DINGTALK_MARKDOWN_BYTES
+from notifier.render.common import inert_text
 from options import Option
 
 TITLE_CHARS = 60
@@ -42,7 +43,7 @@ class DingTalkChannel(Channel, kind="dingtalk"):
 
     def send(self, message: Message) -> str:
         rendering = message.rendering
-        title = rendering.headline[0][:TITLE_CHARS]
+        title = inert_text(rendering.headline[0][:TITLE_CHARS])
         payload = {"msgtype": "markdown",
                    "markdown": {"title": title, "text": rendering.markdown_within(DINGTALK_MARKDOWN_BYTES)}}
         status, reply = post_json(self.signed_url(), payload, {"X-Regwatch-Delivery": message.delivery_id},

@@ -12,7 +12,7 @@ from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
 from notifier.limits import FEISHU_MARKDOWN_BYTES
 from notifier.render import Rendering, json_size
-from notifier.render.common import safe_url
+from notifier.render.common import inert_text, safe_url
 from options import Option
 from storage.vocab import Severity
 
@@ -27,7 +27,7 @@ def card(rendering: Rendering) -> dict[str, Any]:
     urgent = rendering.severity == Severity.CRITICAL or any(a.needs_review for a in rendering.alerts)
     return {
         "config": {"wide_screen_mode": True},
-        "header": {"title": {"tag": "plain_text", "content": rendering.headline[0]},
+        "header": {"title": {"tag": "plain_text", "content": inert_text(rendering.headline[0])},
                    "template": "red" if urgent else "blue"},
         "elements": [{"tag": "markdown", "content": rendering.markdown_within(FEISHU_MARKDOWN_BYTES)}],
     }
@@ -41,12 +41,18 @@ def post_content(rendering: Rendering) -> dict[str, Any]:
         if used > FEISHU_MARKDOWN_BYTES:
             lines.append([{"tag": "text", "text": "…内容过长，已截断 / truncated"}])
             break
-        lines.append([{"tag": "text", "text": line}])
+        lines.append([{"tag": "text", "text": inert_text(line)}])
     for alert in rendering.alerts:
         for label, url in alert.links:
             if safe_url(url):
-                lines.append([{"tag": "a", "text": label, "href": url}])
-    return {"post": {"zh_cn": {"title": rendering.headline[0], "content": lines}}}
+                lines.append([{"tag": "a", "text": inert_text(label), "href": url}])
+    return {"post": {"zh_cn": {"title": inert_text(rendering.headline[0]), "content": lines}}}
+
+
+def plain_text(rendering: Rendering) -> str:
+    """The text message: content made inert, then our own links, which Feishu makes clickable."""
+    links = [url for alert in rendering.alerts for _, url in alert.links if safe_url(url)]
+    return "\n".join([inert_text(rendering.text_within(FEISHU_MARKDOWN_BYTES)), *links])
 
 
 class FeishuChannel(Channel, kind="feishu"):
@@ -67,7 +73,7 @@ class FeishuChannel(Channel, kind="feishu"):
         elif kind == "post":
             body = {"msg_type": "post", "content": post_content(rendering)}
         else:
-            body = {"msg_type": "text", "content": {"text": rendering.text_within(FEISHU_MARKDOWN_BYTES)}}
+            body = {"msg_type": "text", "content": {"text": plain_text(rendering)}}
         if self.settings["secret"]:
             timestamp = int(time.time())
             body["timestamp"] = str(timestamp)

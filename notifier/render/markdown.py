@@ -1,8 +1,9 @@
 """Markdown for the Chinese IM robots (DingTalk, WeCom, Feishu), which render a small subset:
 headings, bold, links, lists and quotes, but no tables. Sizes are capped per platform.
 
-Angle brackets from the web become full-width （＜＞）, so they can never open a tag such as
-WeCom's <font> or a mention; square brackets in link labels do the same so links stay intact.
+Text from the web goes through `inert_markdown`: markdown and tag characters and @ become their
+full-width forms and bare URLs are broken, so content can never make a link, an image, a tag
+such as WeCom's <font>, or a mention; only `md_link` (our own links) makes links.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from collections.abc import Sequence
 
 from diff.words import DiffOp
 from notifier.alert import Alert
-from notifier.render.common import compact, safe_url
+from notifier.render.common import compact, inert_markdown, safe_url
 
 TRUNCATED = "\n\n…内容过长，已截断 / truncated"
 MD_MARKS = {"+": "【新增 added】", "-": "【移出 removed】", "old": "【旧 old】", "new": "【新 new】"}
 
 
 def md(text: object) -> str:
-    return str(text).replace("<", "＜").replace(">", "＞")
+    return inert_markdown(text)
 
 
 def md_link(label: str, url: str) -> str:

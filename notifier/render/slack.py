@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from diff.words import DiffOp
 from notifier.limits import SLACK_HEADER_CHARS, SLACK_SECTION_CHARS
-from notifier.render.common import compact, safe_url
+from notifier.render.common import compact, inert_text, no_autolink, safe_url
 
 if TYPE_CHECKING:
     from notifier.render import View
@@ -27,8 +27,14 @@ MAX_CONTEXT_ELEMENTS = 10
 Block = dict[str, Any]
 
 
-def esc(text: object) -> str:
+def esc_url(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def esc(text: object) -> str:
+    """Content for mrkdwn: entities for & < > (so no <!channel>, <!here> or <url|label>), a
+    full-width @, and bare URLs broken so that Slack does not link them."""
+    return no_autolink(esc_url(text).replace("@", "＠"))
 
 
 def clip(text: str, limit: int) -> str:
@@ -39,7 +45,7 @@ def slack_link(label: str, url: str) -> str:
     href = safe_url(url)
     if href is None:
         return f"{esc(label)}: {esc(url)}"
-    return f"<{esc(href).replace('|', '%7C')}|{esc(label).replace('|', '｜')}>"
+    return f"<{esc_url(href).replace('|', '%7C')}|{esc(label).replace('|', '｜')}>"
 
 
 def slack_diff(segments: Sequence[DiffOp]) -> str:
@@ -93,7 +99,8 @@ def context(texts: list[str]) -> Block:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(" ".join(text.split()), HEADER_CHARS)}}
+    text = inert_text(" ".join(text.split()))
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_CHARS)}}
 
 
 def summary_blocks(view: View, digest: bool) -> list[Block]:

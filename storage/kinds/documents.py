@@ -1,4 +1,4 @@
-"""Kinds about one document: new, edited, withdrawn, flapping."""
+"""Kinds about one document: new, edited, withdrawn, restored, flapping."""
 
 from __future__ import annotations
 
@@ -109,6 +109,36 @@ class DocumentWithdrawn(ChangeKind):
         status, runs = _or_unknown(details.http_status), _or_unknown(details.runs)
         body.notes.append(f"原文连续{runs}次返回 HTTP {status} / the page answered HTTP {status} on {runs} "
                           "consecutive runs")
+
+
+@dataclass(kw_only=True)
+class RestoredDetails(Details):
+    http_status: int | None = None  # what it answered again: 200 or 304
+    withdrawn_at: str | None = None  # when it had been counted as withdrawn
+
+
+class DocumentRestored(ChangeKind):
+    kind = "document.restored"
+    zh, en = "文件恢复", "document restored"
+    default_severity = Severity.WARNING
+    lead_rank = 5
+    details_type = RestoredDetails
+    sample = {"category": "criteria", "title": "规范条件解读（示例）", "summary": "页面恢复访问",
+              "details": {"http_status": 200, "withdrawn_at": "2026-05-02T08:00:00+00:00"}}
+
+    @classmethod
+    def headline(cls, change: Mapping[str, Any], details: RestoredDetails) -> Headline:
+        cat_zh, cat_en = category_names(change)
+        _, auth_en = authority_short(change)
+        status = _or_unknown(details.http_status)
+        return (f"【{cat_zh}】{title_of(change)}：已恢复访问（HTTP {status}）",
+                f"{auth_en} {cat_en} document restored (answers HTTP {status} again)")
+
+    @classmethod
+    def build_body(cls, body: Body, details: RestoredDetails, change: Mapping[str, Any]) -> None:
+        status, since = _or_unknown(details.http_status), _or_unknown(details.withdrawn_at)
+        body.notes.append(f"此前判定撤下的页面再次返回 HTTP {status}（撤下于 {since}）"
+                          f" / a page counted as withdrawn answers again (withdrawn {since})")
 
 
 @dataclass(kw_only=True)
