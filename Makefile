@@ -1,16 +1,16 @@
 # make run       — install into .venv and run the main job (regwatch run) on the embedded defaults
 # make test      — install into .venv (dev and demo extras): ruff, mypy, then every test
 # make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
+# make screenshots — the web UI's pages at 1280 px and the alert emails at 1280 and 400 px into docs/screenshots/
 # make demo      — the whole cycle offline against the replica, with local mail and chat sinks
 # make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
 # make fuzz      — the long fuzz campaign over every reader of hostile input (CI runs a short one)
-# make screenshots — docs/screenshots/ regenerated (needs Chromium: `make chromium` installs Debian's)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint typecheck bench demo fuzz clean chromium screenshots screenshots-alerts
+.PHONY: install run test test-fast lint typecheck bench demo fuzz clean browser screenshots screenshots-alerts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/regwatch run
 
-test: lint typecheck
+# Headless Chromium for the web UI's browser test (Debian packages; CI runs as root on a fresh machine).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver fonts-wqy-zenhei; }
+
+test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
 test-fast: lint
@@ -45,18 +50,16 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.screenshots docs/screenshots
+	$(BIN)/python tools/screenshots_alerts.py
+
+# Only the alert emails (the 公示, the 公告, the criteria draft at 1280 and 400 px).
+screenshots-alerts: $(STAMP) browser
+	$(BIN)/python tools/screenshots_alerts.py
+
 demo: $(STAMP)
 	$(BIN)/regwatch demo
-
-# Headless Chromium for the screenshots (Debian's package; needs root, as apt-get does).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium)
-
-# Each part adds its own screenshots-* prerequisite here.
-screenshots: screenshots-alerts
-
-screenshots-alerts: $(STAMP) chromium
-	$(BIN)/python tools/screenshots_alerts.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .mypy_cache

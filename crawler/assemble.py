@@ -111,7 +111,7 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore | None = None,
     tables += [t for a in stored if a.parse_status == "ok" for t in a.tables]
     attachment_text = "\n".join(a.text for a in stored if a.text)
     verdict = classify(title, text, attachment_text=attachment_text, column=item.column, rules=rules)
-    kind = list_kind(verdict, title, text, rules=rules)
+    kind = list_kind(verdict, title, text, rules=rules, authority=source.authority)
     meta = article.meta or {}
     explanation = f"{verdict.explanation} {kind.note}" if kind.note else verdict.explanation
     doc = IncomingDocument(
@@ -127,7 +127,8 @@ def assemble(item: DocumentItem, source: Source, blobs: BlobStore | None = None,
         batch=verdict.batch or batch_number(title) or batch_number(text),
         list_kind=kind.kind,
         classification={"evidence": [*verdict.evidence, *kind.evidence], "explanation": explanation,
-                        "issuing_body": issuing_body(text, meta)},
+                        "issuing_body": issuing_body(text, meta), "confidence": verdict.confidence,
+                        "needs_review": verdict.needs_review, "runner_up": verdict.runner_up},
         attachments=stored,
     )
     if doc.category == Category.WHITELIST:

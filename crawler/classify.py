@@ -15,8 +15,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from crawler.confidence import ReviewRules, assess_irrelevant, assess_related, assess_specific
+from crawler.textprep import to_simplified
 from diff.text import normalize, segment
-from options import RULES_CATEGORY, RULES_LOOKALIKE, RULES_SCORED, RULES_STAGE, RULES_TOP, ConfigError, Option
+from options import (
+    RULES_CATEGORY,
+    RULES_ENFORCEMENT,
+    RULES_LOOKALIKE,
+    RULES_REVIEW,
+    RULES_SCORED,
+    RULES_SHORT_TEXT,
+    RULES_STAGE,
+    RULES_TOP,
+    ConfigError,
+    Option,
+)
 from options import check_keys as _declared_keys
 from options import read_toml as _read_rules_toml
 from storage.vocab import RELEVANT_CATEGORIES, Category, Stage
@@ -52,6 +65,9 @@ class Classification:
     explanation: str
     scores: dict[str, float] = field(default_factory=dict)
     news: bool = False  # it reads as a report about something, which changes nothing by itself
+    confidence: float = 1.0  # 0..1: how far the winner is ahead (crawler.confidence)
+    needs_review: bool = False  # too close to call: goes to review routes, even when irrelevant
+    runner_up: str | None = None
 
 
 # --------------------------------------------------------------------------- rules
@@ -94,6 +110,16 @@ class Rules:
     rename: PhraseSet
     stages: dict[str, PhraseSet]
     column_hints: dict[str, str]
+    short_max_chars: int = 0  # a body shorter than this is a short text (a relayed title, a snippet)
+    short_title_factor: float = 0.0  # title weight for short texts: the title carries the evidence
+    intent_min: float = 0.0
+    intent: PhraseSet = PhraseSet({}, ())
+    done: PhraseSet = PhraseSet({}, ())
+    enforcement_subject_min: float = 0.0
+    enforcement_subject: PhraseSet = PhraseSet({}, ())
+    enforcement_action_min: float = 0.0
+    enforcement_action: PhraseSet = PhraseSet({}, ())
+    review: ReviewRules = ReviewRules()
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -221,7 +247,32 @@ def _build(raw: Mapping[str, Any]) -> Rules:
     if not isinstance(hints_raw, Mapping):
         raise RulesError("[column_hints] must be a table")
     hints = {k: _stage_name(v, f"[column_hints] {k!r}") for k, v in hints_raw.items()}
+    short = _check_keys(top.get("short_text") or {}, RULES_SHORT_TEXT, "short_text")
+    intent = _check_keys(top.get("intent") or {}, RULES_SCORED, "intent")
+    done = _check_keys(top.get("done") or {}, RULES_LOOKALIKE, "done")
+    enforcement = _check_keys(top.get("enforcement") or {}, RULES_ENFORCEMENT, "enforcement")
+    enf_subject = _check_keys(enforcement.get("subject") or {}, RULES_SCORED, "enforcement.subject")
+    enf_action = _check_keys(enforcement.get("action") or {}, RULES_SCORED, "enforcement.action")
+    review = _check_keys(top.get("review") or {}, RULES_REVIEW, "review")
+
+    def phrase_set(table: Mapping[str, Any], where: str) -> PhraseSet:
+        return PhraseSet(_weights(table.get("phrases"), f"{where}.phrases", fold),
+                         _patterns(table.get("patterns"), f"{where}.patterns"))
+
+    extra = {
+        "short_max_chars": int(_number(short["max_chars"], "[short_text] max_chars")),
+        "short_title_factor": _number(short["title_factor"], "[short_text] title_factor"),
+        "intent_min": _number(intent["min_score"], "[intent] min_score"),
+        "intent": phrase_set(intent, "intent"),
+        "done": phrase_set(done, "done"),
+        "enforcement_subject_min": _number(enf_subject["min_score"], "[enforcement.subject] min_score"),
+        "enforcement_subject": phrase_set(enf_subject, "enforcement.subject"),
+        "enforcement_action_min": _number(enf_action["min_score"], "[enforcement.action] min_score"),
+        "enforcement_action": phrase_set(enf_action, "enforcement.action"),
+        "review": ReviewRules(**{k: _number(review[k], f"[review] {k}") for k in RULES_REVIEW}),
+    }
     return Rules(
+        **extra,
         title_factor=_number(top["title_factor"], "title_factor"),
         attachment_factor=_number(top["attachment_factor"], "attachment_factor"),
         stage_min_score=_number(top["stage_min_score"], "stage_min_score"),
@@ -364,6 +415,8 @@ def classify(
     from crawler.extract.metadata import batch_number
 
     rules = rules or _default_rules()
+    # Relays in Traditional script (with pinyin glosses) are read as Simplified; the stored text is not touched.
+    title, text, attachment_text = to_simplified(title), to_simplified(text), to_simplified(attachment_text)
     title_zone = _Zone("title", title, rules.title_factor, rules.folds)
     body = _Zone("body", text, 1.0, rules.folds)
     attachment = _Zone("attachment", attachment_text, rules.attachment_factor, rules.folds)
@@ -371,23 +424,32 @@ def classify(
 
     news_score, news_hits = _score(rules.news, [title_zone, body])
     news = news_hits if news_score > 0 and news_score >= rules.news_min else None
+    if not news and rules.short_title_factor and len(body.compact) < rules.short_max_chars:
+        # A short text (a relayed headline, a snippet) carries its evidence in the title.
+        title_zone.factor = rules.short_title_factor
     lookalike_score, lookalike_hits = _score(rules.lookalikes, [title_zone])
     subject_score, subject_hits = _score(rules.subject, zones)
     scores: dict[str, float] = {"subject": subject_score}
-    if lookalike_score > 0:
+    enforcement_hits = _enforcement(rules, [title_zone, body], scores)
+    if lookalike_score > 0 and not enforcement_hits:
         names = "、".join(h.phrase for h in lookalike_hits)
         stage, _ = _stage(rules, None, body, column, news)
         return Classification(Category.IRRELEVANT.value, stage, None, [f"title:{h.phrase}" for h in lookalike_hits],
                               f"Irrelevant: the title names {names}, a look-alike list or programme, "
                               "not the traction-battery recycling white list.", scores)
-    if subject_score < rules.subject_min:
+    if subject_score < rules.subject_min and not enforcement_hits:
         found = "、".join(h.phrase for h in subject_hits) or "nothing"
         stage, _ = _stage(rules, None, body, column, news)
+        doubt = assess_irrelevant(subject_score, rules.subject_min, rules.review)
         return Classification(Category.IRRELEVANT.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
                               f"Irrelevant: not about traction-battery recycling (found {found}; subject score "
-                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).", scores)
+                              f"{_fmt(subject_score)} < {_fmt(rules.subject_min)}).{doubt.note}", scores,
+                              confidence=doubt.confidence, needs_review=doubt.needs_review,
+                              runner_up=doubt.runner_up)
+    intent = _intent(rules, [title_zone, body], scores)
 
     verdicts: list[tuple[float, int, CategoryRules, list[_Hit]]] = []
+    eligible: set[str] = set()  # categories whose required phrases occur: the only possible runners-up
     for category in rules.categories.values():
         positive, hits = _score(category.positive, zones)
         negative, neg_hits = _score(category.negative, zones)
@@ -395,18 +457,31 @@ def classify(
         scores[category.name] = score
         if category.requires_any and not any(z.has(p) for z in (title_zone, body) for p in category.requires_any):
             continue
+        eligible.add(category.name)
         if score < category.min_score:
             continue
+        if intent and category.name in PUBLICATION_CATEGORIES:
+            continue  # a plan to issue a document is not the document
         hits = hits + [_Hit(f"-{h.phrase}", -h.weight, h.zone) for h in neg_hits]
         verdicts.append((score, -category.priority, category, hits))
     # `related` is the fallback: it wins only when no specific category reached its threshold.
     specific = [v for v in verdicts if v[2].name != Category.RELATED]
-    if not specific and not verdicts:
+    thresholds = {c.name: c.min_score for c in rules.categories.values()}
+    candidates = {k: v for k, v in scores.items() if k in eligible}
+    if not specific:
         stage, _ = _stage(rules, None, body, column, news)
-        return Classification(Category.RELATED.value, stage, None, [f"{h.zone}:{h.phrase}" for h in subject_hits],
-                              "Related: about traction-battery recycling, but no category reached its threshold.",
-                              scores)
-    score, _, winner, hits = max(specific or verdicts, key=lambda v: (v[0], v[1]))
+        doubt = assess_related(candidates, thresholds, rules.review)
+        why = (f"Related: a plan or intent ({'、'.join(h.phrase for h in intent)}), not a publication."
+               if intent else "Related: about traction-battery recycling, but no category reached its threshold.")
+        related_hits = [h for v in verdicts if v[2].name == Category.RELATED for h in v[3] if h.weight > 0]
+        evidence = [f"{h.zone}:{h.phrase}" for h in related_hits + subject_hits]
+        evidence += [f"intent:{h.phrase}" for h in intent]
+        return Classification(Category.RELATED.value, stage, None, evidence, why + doubt.note, scores,
+                              news=bool(news), confidence=doubt.confidence, needs_review=doubt.needs_review,
+                              runner_up=doubt.runner_up)
+    score, _, winner, hits = max(specific, key=lambda v: (v[0], v[1]))
+    doubt = assess_specific(winner.name, score, candidates, thresholds, rules.review)
+    hits = hits + [_Hit(f"enforcement {h.phrase}", 0, h.zone) for h in enforcement_hits]
     stage, stage_hits = _stage(rules, winner, body, column, news)
 
     batch = None
@@ -426,5 +501,33 @@ def classify(
         stage_note = "no stage phrase in the body"
     batch_note = f", batch {batch}" if batch else ""
     explanation = (f"{winner.name.capitalize()} (score {_fmt(score)} ≥ {_fmt(winner.min_score)}) on {top}; "
-                   f"{stage_note}{batch_note}.")
-    return Classification(winner.name, stage, batch, evidence, explanation, scores, news=bool(news))
+                   f"{stage_note}{batch_note}.{doubt.note}")
+    return Classification(winner.name, stage, batch, evidence, explanation, scores, news=bool(news),
+                          confidence=doubt.confidence, needs_review=doubt.needs_review, runner_up=doubt.runner_up)
+
+
+# Categories whose verdict says "this document was published": intent alone never earns them.
+PUBLICATION_CATEGORIES = (Category.WHITELIST, Category.CRITERIA)
+
+
+def _intent(rules: Rules, zones: list[_Zone], scores: dict[str, float]) -> list[_Hit]:
+    """Future or ongoing forms (拟修订, 将出台, 正在起草, 下一步) that outweigh the done forms
+    (印发, 发布, 公布 a named document): the text reports a plan, not a publication."""
+    intent_score, intent_hits = _score(rules.intent, zones)
+    done_score, _ = _score(rules.done, zones)
+    scores["intent"], scores["done"] = intent_score, done_score
+    if intent_score > 0 and intent_score >= rules.intent_min and intent_score > done_score:
+        return intent_hits
+    return []
+
+
+def _enforcement(rules: Rules, zones: list[_Zone], scores: dict[str, float]) -> list[_Hit]:
+    """A market-regulation case or campaign about traction or lithium batteries, at any level
+    (a district bureau's case counts): it passes the subject test and the look-alike guard."""
+    subject, subject_hits = _score(rules.enforcement_subject, zones)
+    action, action_hits = _score(rules.enforcement_action, zones)
+    scores["enforcement_subject"], scores["enforcement_action"] = subject, action
+    if subject > 0 and action > 0 and subject >= rules.enforcement_subject_min and \
+            action >= rules.enforcement_action_min:
+        return subject_hits[:2] + action_hits[:2]
+    return []

@@ -42,3 +42,4 @@ class DocumentItem:
     article: Any = None
     attachments: list[AttachmentItem] = field(default_factory=list)
     error: str | None = None
+    whole_page: bool = False  # a page source's page watched as a whole, not an article

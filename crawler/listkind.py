@@ -11,10 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crawler.classify import Classification, Rules, _default_rules, _score, _Zone
+from crawler.textprep import to_simplified
 
 __all__ = ["LIST_KINDS", "ListKind", "list_kind"]
 
 LIST_KINDS = ("proposed", "final", "revocation", "rename")
+# Only the list's publisher changes the list: a province's recommendation 公示 is white-list news,
+# never a proposed batch.
+LIST_PUBLISHERS = ("MIIT",)
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,15 @@ class ListKind:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def list_kind(verdict: Classification, title: str, text: str, *, rules: Rules | None = None) -> ListKind:
+def list_kind(verdict: Classification, title: str, text: str, *, rules: Rules | None = None,
+              authority: str | None = None) -> ListKind:
     """The list kind of a classified document, read from its title and body (never its
     attachments: a revocation's attachment lists names, not the act of revoking)."""
     if verdict.category != "whitelist":
         return ListKind(None)
+    if authority and authority not in LIST_PUBLISHERS:
+        return ListKind(None, (), f"Published by {authority}, not the list's publisher: the list is unchanged.")
+    title, text = to_simplified(title), to_simplified(text)
     rules = rules or _default_rules()
     zones = [_Zone("title", title, rules.title_factor, rules.folds), _Zone("body", text, 1.0, rules.folds)]
     revocation, revocation_hits = _score(rules.revocation, zones)

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from crawler.assemble import assemble
 from crawler.classify import load_rules
 from crawler.items import DocumentItem
+from crawler.page_source import watched_page_floor
 from options import default
 from storage.blobs import BlobStore
 from storage.db import open_db
@@ -72,6 +73,8 @@ class StoragePipeline:
         elif item.outcome == "ok":
             self._answering(item.doc_key, item.http_status or 200)
             doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
+            if item.whole_page:
+                watched_page_floor(doc)
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:

@@ -27,8 +27,13 @@ def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
     crawlers = []
+    from crawler.sources import load_sources
+    from crawler.spiders import spider_class
+
+    known = load_sources(settings.getdict("REGWATCH_SOURCE_OVERRIDES"))
     for source_id in sources:
-        crawler = process.create_crawler(source_id)
+        # A class per source, so a source defined only in regwatch.toml can be crawled too.
+        crawler = process.create_crawler(spider_class(known[source_id]) if source_id in known else source_id)
         crawlers.append(crawler)
         process.crawl(crawler)
     process.start()

@@ -52,7 +52,8 @@ def build_alert(change: Mapping[str, Any]) -> Alert:
     body = Body(facts=_common_facts(change))
     kind.build_body(body, details, change)
     return Alert(kind=kind.kind, headline_zh=zh, headline_en=en, payload=change,
-                 needs_review=bool(change.get("suspect")), summary=str(change.get("summary") or ""),
+                 needs_review=bool(change.get("suspect") or change.get("needs_review")),
+                 summary=str(change.get("summary") or ""),
                  facts=body.facts, entries_caption=body.entries_caption, entries=body.entries,
                  text_diff=body.text_diff, clauses=body.clauses, notes=body.notes,
                  links=_links(change), evidence=_evidence(change))

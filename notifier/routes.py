@@ -153,6 +153,7 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         kinds=values["kinds"] or (),
         keywords=values["keywords"] or (),
         ops=values["ops"],
+        review=values["review"],
         mode=values["mode"],
         severities=values["severities"] or (),
         min_severity=values["min_severity"] or "",

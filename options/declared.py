@@ -82,6 +82,8 @@ ROUTE: dict[str, Option] = {
     "digest_at": Option("time", "Digest time, HH:MM Asia/Shanghai (digest mode only; default 09:00)."),
     "ops": Option("bool", "Receive the health alerts (`source.health`, `outbox.dead`) and nothing else.",
                   default=False),
+    "review": Option("bool", "Also receive the documents whose classification is a close call (needs review), "
+                     "even those classified irrelevant.", default=False),
     "severities": Option("list", "Only changes of these severities (`info`, `warning`, `critical`; all when left "
                          "out)."),
     "min_severity": Option("str", "Only changes of this severity or a higher one.",
@@ -105,7 +107,8 @@ SOURCE: dict[str, Option] = {
     "name": Option("str", "The authority's name as it publishes it.", required=True),
     "name_en": Option("str", "Its English name.", default=""),
     "authority": Option("str", "Short authority code used in routes and alerts (MIIT, SAMR).", required=True),
-    "platform": Option("str", "Which spider reads it (`hanweb`).", default="hanweb"),
+    "platform": Option("str", "Which spider reads it: `hanweb` (MIIT, SAMR) or `page` (any HTML listing or page).",
+                       default="hanweb", choices=("hanweb", "page")),
     "base_url": Option("url", "Where it is fetched from; overridable in regwatch.toml.", required=True),
     "hosts": Option("list", "Its real host names; links to them are rewritten to `base_url`.", default=()),
     "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls.", required=True),
@@ -123,6 +126,8 @@ SOURCE: dict[str, Option] = {
     "enabled": Option("bool", "Whether the source is crawled.", default=True),
     "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl; unset, the [regwatch] default.",
                                    minimum=0.01),
+    "unverified": Option("str", "Where its selectors came from, until someone confirms them on the live site.",
+                         default=""),
 }
 
 SOURCE_ARTICLE: dict[str, Option] = {
@@ -141,6 +146,25 @@ SOURCE_LISTING: dict[str, Option] = {
     "title_attr": Option("str", "Attribute of the link holding the full title (default `title`)."),
 }
 
+# A `page` source's listing: the same row selectors (CSS, or XPath starting with / or xpath:) on a
+# whole HTML page, plus its paging.
+SOURCE_PAGE_LISTING: dict[str, Option] = {
+    **SOURCE_LISTING,
+    "next_page": Option("str", "Selector of the link to the next listing page."),
+    "page_url": Option("str", "Address of listing page N with `{n}` for the number, relative to the column."),
+    "first_page_number": Option("int", "The `{n}` of the second listing page.", default=2, minimum=0),
+    "max_pages": Option("int", "Listing pages read per column and run.", default=5, minimum=1),
+}
+
+SOURCE_COLUMN: dict[str, Option] = {
+    "name": Option("str", "The column's name, shown in health messages and alerts.", required=True),
+    "path": Option("str", "Its address, relative to `base_url`.", required=True),
+    "watch": Option("str", "`listing` (follow each row to its article) or `page` (watch this page as a whole).",
+                    default="listing", choices=("listing", "page")),
+    "body": Option("str", "For `watch = \"page\"`: selector of the part watched (default the article body, "
+                   "else the whole body)."),
+}
+
 # --------------------------------------------------------------------------- classification rules
 
 RULES_TOP: dict[str, Option] = {
@@ -157,6 +181,35 @@ RULES_TOP: dict[str, Option] = {
     "rename": Option("table", "Phrases of an announced name change (名称变更).", default={}),
     "stages": Option("table", "Phrases per stage, read from the body only.", default={}),
     "column_hints": Option("table", "Column path fragment to the stage its documents usually have.", default={}),
+    "short_text": Option("table", "Short texts (a relayed headline): `max_chars` and the `title_factor` they use.",
+                         default={}),
+    "intent": Option("table", "Future or ongoing forms (拟, 将, 正在起草): a plan is not a publication.", default={}),
+    "done": Option("table", "Done forms (印发, 予以发布) that outweigh an intent.", default={}),
+    "enforcement": Option("table", "Battery enforcement at any level: `subject` and `action` scored tables.",
+                          default={}),
+    "review": Option("table", "When a verdict needs review: `ratio`, `related_margin`, `subject_floor`.",
+                     default={}),
+}
+
+RULES_SHORT_TEXT: dict[str, Option] = {
+    "max_chars": Option("int", "A body shorter than this (whitespace removed) is a short text.", default=0,
+                        minimum=0),
+    "title_factor": Option("float", "Title weight for short texts, unless they read as news.", default=0.0,
+                           minimum=0),
+}
+
+RULES_ENFORCEMENT: dict[str, Option] = {
+    "subject": Option("table", "Battery words (scored table: `min_score`, `phrases`, `patterns`).", default={}),
+    "action": Option("table", "Enforcement words (scored table).", default={}),
+}
+
+RULES_REVIEW: dict[str, Option] = {
+    "ratio": Option("float", "A runner-up at this share of the winner's score (and at its own threshold) is "
+                    "too close to call.", default=0.8, minimum=0),
+    "related_margin": Option("float", "`related` won, but a category was within this of its threshold.",
+                             default=2.0, minimum=0),
+    "subject_floor": Option("float", "`irrelevant`, yet subject phrases scored at least this.", default=2.0,
+                            minimum=0),
 }
 
 RULES_SCORED: dict[str, Option] = {

@@ -89,6 +89,11 @@ def _source_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> di
     for source_id, section in raw_sources.items():
         if not isinstance(section, dict):
             raise ConfigError(f"sources.{source_id} must be a table")
+        if "platform" in section:
+            # A whole source definition (a `page` source, say), declared by SOURCE: the crawler's
+            # load_sources validates it, and regwatch.config does so at load time.
+            sources[source_id] = dict(section)
+            continue
         checked = validate(f"sources.{source_id}", SOURCE_OVERRIDE, section)
         sources[source_id] = {k: v for k, v in checked.items() if k in section}
     for key, value in environ.items():

@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
+import io
 from typing import Any
 
 from crawler.sources import load_sources
 from notifier.worker import deliver_due, run_loop, send_test
 from regwatch.config import Config
 from regwatch.errors import UsageError
+from regwatch.exporting import export
 from storage.db import open_db
-from storage.exports import render, to_atom
+from storage.export_rows import Filters
 from storage.health import source_states
-from storage.queries import documents, list_changes
 from storage.whitelist import list_on
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -56,10 +55,12 @@ def source_rows(config: Config) -> list[dict[str, Any]]:
         state = states.get(source.id) or {}
         last = state.get("last_run") or {}
         rows.append({
-            "id": source.id, "name": source.name, "base_url": source.base_url, "schedule": source.schedule,
+            "id": source.id, "name": source.name, "platform": source.platform, "base_url": source.base_url,
+            "schedule": source.schedule,
             "enabled": source.enabled, "health": state.get("health") or "never crawled",
             "last_run": last.get("finished_at"), "last_status": last.get("status"),
             "message": last.get("message"),
+            "unverified": source.unverified,  # where its selectors came from, until confirmed live
         })
     return rows
 
@@ -81,22 +82,11 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
     return out
 
 
-def export_data(db: Any, what: str, fmt: str) -> str | bytes:
-    if what == "changes":
-        rows = list_changes(db)
-        if fmt == "atom":
-            return to_atom(rows)
-        return render(rows, fmt)
-    if fmt == "atom":
-        raise UsageError("atom is for --what changes")
-    if what == "list":
-        return render(white_list(db, None, None, False), fmt)
-    return render(documents(db), fmt)
+def export_data(db: Any, what: str, fmt: str, filters: Filters | None = None) -> str | bytes:
+    """A whole export in memory, for small exports and tests; `regwatch export` streams instead.
+    Text formats come back as str (without the CSV's BOM), XLSX as bytes."""
+    out = io.BytesIO()
+    export(db, what, fmt, filters or Filters(), out, today=today_shanghai())
+    data = out.getvalue()
+    return data if fmt == "xlsx" else data.decode("utf-8-sig")
 
-
-def serve_datasette(database: str, host: str, port: int) -> int:
-    """Datasette, read-only (immutable), bound to localhost unless the user says otherwise
-    (cli.py warns when `host` is not in LOOPBACK)."""
-    cmd = [sys.executable, "-m", "datasette", "serve", "--immutable", database, "--host", host,
-           "--port", str(port), "--setting", "allow_download", "off"]
-    return subprocess.call(cmd)

@@ -224,16 +224,16 @@ def show(app: AppContext, change_id: int) -> None:
 
 @cli.command()
 @common_options
-@click.argument("query")
+@click.argument("query", nargs=-1, required=True)
 @click.option("--limit", default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
-def search(app: AppContext, query: str, limit: int, fmt: str) -> None:
-    """Chinese-aware full-text search over every stored document."""
+def search(app: AppContext, query: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Chinese-aware full-text search over every stored document: words are ANDed, "quotes" make a phrase."""
     from storage.exports import render
     from storage.queries import search as do_search
 
     with app.db() as db:
-        rows = do_search(db, query, limit=limit)
+        rows = do_search(db, " ".join(query), limit=limit)
     columns = ["id", "published_at", "category", "title", "snippet"] if fmt == "table" else None
     _emit(render(rows, fmt, columns))
 
@@ -291,7 +291,9 @@ def inspect(app: AppContext, target: str, fmt: str) -> None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
 def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
-    """Clause-by-clause, word-by-word comparison of two files or stored documents (id:N)."""
+    """Clause-by-clause, word-by-word comparison of two files or stored documents.
+
+    OLD and NEW are each doc:ID (or id:ID), version:ID, art_<32 hex>, or a file (.txt .html .pdf .docx .xlsx)."""
     from regwatch.compare import compare
 
     _emit(compare(app.config, old, new, fmt))
@@ -300,28 +302,44 @@ def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
 @cli.command()
 @common_options
 @click.option("--what", type=click.Choice(["changes", "list", "documents"]), required=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "atom"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "xlsx", "atom"]), required=True)
+@click.option("--since", help="From this date or time (UTC).")
+@click.option("--until", help="Up to this date (inclusive) or time (UTC).")
+@click.option("--kind", "kinds", multiple=True, help="Change kind, e.g. list.entry_removed or list.*")
+@click.option("--category", "categories", multiple=True, help="whitelist, criteria, inspection, penalty, related.")
+@click.option("--as-of", "as_of", help="The list on this date; changes and documents up to it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
-def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
-    """Export changes, the current list, or documents."""
-    from regwatch.app import export_data
+def export(app: AppContext, what: str, fmt: str, since: str | None, until: str | None, kinds: tuple[str, ...],
+           categories: tuple[str, ...], as_of: str | None, output: str | None) -> None:
+    """Export changes, the list, or documents; streamed, with details as named columns."""
+    from regwatch.app import today_shanghai
+    from regwatch.exporting import export as do_export
+    from storage.export_rows import Filters
 
+    filters = Filters(since, until, list(kinds), list(categories), as_of)
     with app.db() as db:
-        data = export_data(db, what, fmt)
-    _emit(data, output)
+        if output:
+            with open(output, "wb") as out:
+                do_export(db, what, fmt, filters, out, today=today_shanghai())
+            click.echo(f"wrote {output}", err=True)
+        else:
+            do_export(db, what, fmt, filters, sys.stdout.buffer, today=today_shanghai())
+            sys.stdout.buffer.flush()
 
 
 @cli.command()
 @common_options
-@click.option("--port", default=8001, show_default=True)
+@click.option("--port", default=8765, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(app: AppContext, port: int, host: str) -> None:
-    """Datasette over the database, read-only, bound to localhost."""
-    from regwatch.app import LOOPBACK, serve_datasette
+    """The web UI (Datasette with the regwatch pages at /-/regwatch/), read-only, bound to localhost."""
+    from regwatch.app import LOOPBACK
+    from regwatch.web.serve import serve as run_server
 
     if host not in LOOPBACK:
         click.echo(f"warning: serving on {host}, beyond localhost", err=True)
-    sys.exit(serve_datasette(app.config.database, host, port))
+    click.echo(f"regwatch web UI: http://{host}:{port}/-/regwatch/", err=True)
+    run_server(app.config.database, app.config.blobs, host, port)
 
 
 @cli.command()

@@ -1,6 +1,6 @@
 """`regwatch diff OLD NEW`: clause-by-clause, word-by-word comparison of two texts.
 
-OLD and NEW are files (.txt, .html, .pdf, .docx, .xlsx) or stored documents: `doc:ID`
+OLD and NEW are files (.txt, .html, .pdf, .docx, .xlsx) or stored documents: `doc:ID` or `id:ID`
 (latest version), `version:ID`, or an `art_<32 hex>` id. It takes the loaded configuration
 (the database, the sources, the classification rules), never the CLI's context.
 """
@@ -17,7 +17,15 @@ from crawler.sources import load_sources
 from diff.clauses import diff_clauses
 from diff.render import render_clause_diff
 from regwatch.config import Config
+from regwatch.diffpage import standalone_page
 from storage.db import open_db
+
+REF_FORMS = "doc:ID (or id:ID), version:ID, art_<32 hex>, or a file"
+
+
+def _canonical_ref(ref: str) -> str:
+    """`id:N` is another spelling of `doc:N`, as `diff --help` says."""
+    return "doc:" + ref[3:] if ref.startswith("id:") else ref
 
 
 def _is_stored_ref(ref: str) -> bool:
@@ -26,6 +34,7 @@ def _is_stored_ref(ref: str) -> bool:
 
 
 def _stored_text(database: str, ref: str) -> tuple[str, str] | None:
+    ref = _canonical_ref(ref)
     if not _is_stored_ref(ref):
         return None
     kind, _, ident = ref.partition(":")
@@ -60,7 +69,7 @@ def load_text(config: Config, ref: str) -> tuple[str, str]:
     if stored is not None:
         return stored
     if not Path(ref).is_file():
-        raise ValueError(f"{ref}: no such file or stored document (use doc:ID, version:ID or art_<id>)")
+        raise ValueError(f"{ref}: no such file or stored document (use {REF_FORMS})")
     rules = load_rules(config.general["classify_rules"]) if config.general["classify_rules"] else None
     reading = read_file(ref, load_sources(config.sources), rules)
     if reading.parse is not None and reading.parse["status"] != "ok":
@@ -72,10 +81,38 @@ def load_text(config: Config, ref: str) -> tuple[str, str]:
 
 def compare(config: Config, old: str, new: str, fmt: str) -> str:
     """`regwatch diff`: OLD against NEW, rendered as text, json or html."""
-    old_text, _ = load_text(config, old)
-    new_text, _ = load_text(config, new)
+    old_text, old_label = load_text(config, old)
+    new_text, new_label = load_text(config, new)
     changes = diff_clauses(old_text, new_text)
+    if fmt == "html":
+        data = render_clause_diff(changes, "json")
+        return standalone_page(data["changes"], describe_ref(config.database, old, old_label),
+                               describe_ref(config.database, new, new_label), data["counts"])
     rendered = render_clause_diff(changes, fmt)
     if isinstance(rendered, str):
         return rendered
     return json.dumps(rendered, ensure_ascii=False, indent=2)
+
+
+def describe_ref(database: str, ref: str, label: str) -> dict[str, str]:
+    """Title, document number and date of a compared document, for the HTML page's header."""
+    out = {"ref": ref, "title": label}
+    canonical = _canonical_ref(ref)
+    if not _is_stored_ref(canonical):
+        return out
+    kind, _, ident = canonical.partition(":")
+    if kind == "version":
+        sql = "select d.* from documents d join versions v on v.document_id = d.id where v.id = ?"
+    elif kind == "doc":
+        sql = "select * from documents where id = ?"
+    else:
+        sql, ident = "select * from documents where doc_key = ?", canonical
+    db = open_db(database)
+    try:
+        doc = next(iter(db.query(sql, [ident])), None)
+    finally:
+        db.close()
+    if doc:
+        out.update(title=doc.get("title") or label, doc_number=doc.get("doc_number") or "",
+                   date=doc.get("published_at") or doc.get("signed_date") or "")
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import options
 from notifier.routes import NotifierConfig, parse_notifier_config
@@ -30,7 +31,19 @@ def load_config(path: str | Path | None = None, *, environ: Mapping[str, str] | 
                 required: bool = False) -> Config:
     """Load and validate regwatch.toml (or the defaults); see options.load_config."""
     loaded = options.load_config(path, environ=environ, required=required)
+    if any("platform" in section for section in loaded.sources.values()):
+        _check_definitions(loaded.sources)
     return Config(path=loaded.path, general=loaded.general, sources=loaded.sources, raw=loaded.raw)
+
+
+def _check_definitions(sources: dict[str, dict[str, Any]]) -> None:
+    """Source definitions fail at load time, with one line naming the key, not mid-crawl."""
+    from crawler.sources import SourceError, load_sources
+
+    try:
+        load_sources(sources)
+    except SourceError as exc:
+        raise ConfigError(f"[sources]: {exc}") from None
 
 
 STARTER_CONFIG = """\

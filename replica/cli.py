@@ -1,7 +1,8 @@
 """Command line: `python -m replica --port 0` serves both sites and prints their base URLs.
 
-Exactly two lines go to stdout, then it is flushed: `miit http://HOST:PORT` and
-`samr http://HOST:PORT`. The process runs until SIGTERM or SIGINT.
+Exactly three lines go to stdout, then it is flushed: `miit http://HOST:PORT`,
+`samr http://HOST:PORT` and `province http://HOST:PORT` (the generic provincial look-alike).
+The process runs until SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def build_attachments() -> None:
 
 
 def start(port: int, samr_port: int, host: str, state: int, scale: int, faults: Sequence[str],
-          verbose: bool = False) -> Replica:
+          verbose: bool = False, province_port: int = 0) -> Replica:
     """Start both sites (non-blocking) and return the running replica."""
     if not is_loopback(host):
         print(f"replica: warning: binding to {host}, which is not a loopback address", file=sys.stderr)
@@ -47,14 +48,15 @@ def start(port: int, samr_port: int, host: str, state: int, scale: int, faults: 
         name, options = parse_cli_fault(spec)
         control.set_fault(name, True, **options)
     warm_up(scale)
-    replica = Replica(control, host, port, samr_port, verbose).start()
+    replica = Replica(control, host, port, samr_port, verbose, province_port).start()
     threading.Thread(target=build_attachments, name="replica-warm", daemon=True).start()
     return replica
 
 
-def serve(port: int, samr_port: int, host: str, state: int, scale: int, faults: list[str]) -> None:
-    """Serve both sites until SIGTERM or SIGINT (blocking). Prints the two base URLs first."""
-    replica = start(port, samr_port, host, state, scale, faults)
+def serve(port: int, samr_port: int, host: str, state: int, scale: int, faults: list[str],
+          province_port: int = 0) -> None:
+    """Serve the sites until SIGTERM or SIGINT (blocking). Prints the three base URLs first."""
+    replica = start(port, samr_port, host, state, scale, faults, province_port=province_port)
     stop = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():  # signals can only be caught there
@@ -74,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m replica", description=__doc__.splitlines()[0])
     p.add_argument("--port", type=int, default=0, help="MIIT port (0 = any free port)")
     p.add_argument("--samr-port", type=int, default=0, help="SAMR port (0 = any free port)")
+    p.add_argument("--province-port", type=int, default=0, help="provincial look-alike port (0 = any free port)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--state", type=int, default=0, choices=range(MAX_STATE + 1), help="timeline state 0..5")
     p.add_argument("--scale", type=int, default=0, help="extra filler articles per column")
@@ -87,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.scale < 0:
         parser().error("--scale must be 0 or more")
     try:
-        serve(args.port, args.samr_port, args.host, args.state, args.scale, args.fault)
+        serve(args.port, args.samr_port, args.host, args.state, args.scale, args.fault, args.province_port)
     except FaultError as exc:
         print(f"replica: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc

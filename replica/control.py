@@ -24,7 +24,7 @@ class Control:
         self._state = 0
         self._faults: dict[str, Fault] = {}
         self._log: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
-        self._counts: dict[str, Counter[str]] = {"miit": Counter(), "samr": Counter()}
+        self._counts: dict[str, Counter[str]] = {"miit": Counter(), "samr": Counter(), "province": Counter()}
         self._views: Counter[str] = Counter()
         self.set_state(state)
 

@@ -35,8 +35,8 @@ class Fault:
         if unknown:
             raise FaultError(f"fault {self.name!r}: unknown option(s) {unknown}; allowed: {sorted(allowed)}")
         self.host = options.pop("host", "both")
-        if self.host not in ("miit", "samr", "both"):
-            raise FaultError(f"fault {self.name!r}: host must be miit, samr or both, not {self.host!r}")
+        if self.host not in ("miit", "samr", "province", "both"):
+            raise FaultError(f"fault {self.name!r}: host must be miit, samr, province or both, not {self.host!r}")
         paths = options.pop("paths", None)
         self.paths: list[str] = [paths] if isinstance(paths, str) else list(paths or [])
         self.options = {**self.defaults, **options}

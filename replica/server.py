@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from replica.control import Control
 from replica.faults import FaultError
+from replica.province import PROVINCE, ProvinceRoutes, ProvinceSite
 from replica.routes import SiteRoutes
 from replica.sites import SITES, Site
 from replica.wire import Reply, Request
@@ -39,10 +40,11 @@ class SiteServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], site: Site, control: Control, verbose: bool = False) -> None:
+    def __init__(self, address: tuple[str, int], site: Site | ProvinceSite, control: Control,
+                 verbose: bool = False, routes: SiteRoutes | ProvinceRoutes | None = None) -> None:
         self.site = site
         self.control = control
-        self.routes = SiteRoutes(site, control)
+        self.routes = routes or SiteRoutes(site, control)  # type: ignore[arg-type]
         self.verbose = verbose
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -170,14 +172,15 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Replica:
-    """Both sites, each on its own port and thread."""
+    """Both national sites and the provincial look-alike, each on its own port and thread."""
 
     def __init__(self, control: Control, host: str = "127.0.0.1", miit_port: int = 0, samr_port: int = 0,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, province_port: int = 0) -> None:
         self.control = control
         self.servers = {
             "miit": SiteServer((host, miit_port), SITES["miit"], control, verbose),
             "samr": SiteServer((host, samr_port), SITES["samr"], control, verbose),
+            "province": SiteServer((host, province_port), PROVINCE, control, verbose, ProvinceRoutes(control)),
         }
         self._threads: list[threading.Thread] = []
 

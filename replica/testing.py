@@ -1,7 +1,7 @@
 """Run the replica in a subprocess, the way Scrapy's tests run their mock server.
 
     proc = ReplicaProcess().start(state=0, scale=0)
-    proc.miit, proc.samr            # base URLs, no trailing slash
+    proc.miit, proc.samr, proc.province   # base URLs, no trailing slash
     proc.set_state(2); proc.set_fault("jsl521", paths="/zwgk/"); proc.reset(); proc.stop()
 """
 
@@ -22,6 +22,7 @@ from typing import Any
 
 START_TIMEOUT = 30.0
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+SITE_KEYS = ("miit", "samr", "province")
 
 
 class ReplicaError(RuntimeError):
@@ -34,6 +35,7 @@ class ReplicaProcess:
         self.proc: subprocess.Popen[str] | None = None
         self.miit = ""
         self.samr = ""
+        self.province = ""
         self._stderr: Any = None
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -49,23 +51,23 @@ class ReplicaProcess:
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env,
                                      cwd=PACKAGE_ROOT)
         urls = self._read_urls()
-        self.miit, self.samr = urls["miit"], urls["samr"]
+        self.miit, self.samr, self.province = urls["miit"], urls["samr"], urls["province"]
         return self
 
     def _read_urls(self) -> dict[str, str]:
-        """Read the two URL lines on a helper thread, waiting at most `timeout` seconds."""
+        """Read the three URL lines on a helper thread, waiting at most `timeout` seconds."""
         assert self.proc and self.proc.stdout
         lines: queue.Queue[str] = queue.Queue()
         stdout = self.proc.stdout
 
         def reader() -> None:
-            for _ in range(2):
+            for _ in range(len(SITE_KEYS)):
                 lines.put(stdout.readline())
 
         threading.Thread(target=reader, name="replica-stdout", daemon=True).start()
         deadline = time.monotonic() + self.timeout
         urls: dict[str, str] = {}
-        while len(urls) < 2:
+        while len(urls) < len(SITE_KEYS):
             try:
                 line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
@@ -76,7 +78,7 @@ class ReplicaProcess:
                 self.stop()
                 raise ReplicaError(f"replica {problem}: {stderr}")
             key, _, url = line.strip().partition(" ")
-            if key in ("miit", "samr") and url.startswith("http://"):
+            if key in SITE_KEYS and url.startswith("http://"):
                 urls[key] = url.rstrip("/")
         return urls
 

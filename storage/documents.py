@@ -17,7 +17,8 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     sql = """
         select d.doc_key, d.title, d.category, d.status, d.urls, d.canonical_url,
-               v.etag, v.last_modified, d.complete, d.listed_title, d.withdrawn_at
+               v.etag, v.last_modified, d.complete, d.listed_title, d.withdrawn_at,
+               json_extract(d.classification, '$.needs_review') as needs_review
         from documents d left join versions v on v.id = d.current_version_id
         where d.source_id = ?
     """
@@ -34,6 +35,7 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
             "last_modified": row["last_modified"],
             "complete": bool(row["complete"]),
             "withdrawn_at": row["withdrawn_at"],
+            "needs_review": bool(row["needs_review"]),
         }
     return out
 

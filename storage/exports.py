@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,9 +47,30 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
 
 
 def _width(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+BREAKS = set(" ，、。；：:,;（）()《》【】〔〕“”\"'")
+WIDE_COLUMNS = {"summary": 84, "snippet": 84, "title": 60}
+
+
+def clip_cell(text: str, max_width: int) -> str:
+    """Fit text into max_width display columns in one pass, cutting at punctuation or a space when
+    one is near, so an enterprise or document name is never cut in the middle."""
+    if _width(text) <= max_width:
+        return text
+    used, cut, last_break = 0, 0, -1
+    for i, ch in enumerate(text):
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > max_width - 1:
+            break
+        used += w
+        cut = i + 1
+        if ch in BREAKS:
+            last_break = i + 1
+    if last_break >= cut // 2:
+        cut = last_break
+    return text[:cut].rstrip() + "…"
 
 
 def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, max_width: int = 48) -> str:
@@ -58,14 +78,9 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
     columns = list(columns or (rows[0].keys() if rows else []))
     if not rows:
         return "(none)"
-
-    def clip(value: Any) -> str:
-        text = _cell(value).replace("\n", " ")
-        while _width(text) > max_width:
-            text = text[:-2] + "…"
-        return text
-
-    cells = [[clip(r.get(c)) for c in columns] for r in rows]
+    limits = [WIDE_COLUMNS.get(c, max_width) for c in columns]
+    cells = [[clip_cell(_cell(r.get(c)).replace("\n", " "), limit) for c, limit in zip(columns, limits, strict=True)]
+             for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
@@ -93,29 +108,6 @@ def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def to_atom(changes: Sequence[dict[str, Any]], *, feed_id: str = "urn:regwatch:changes",
-            title: str = "regwatch changes") -> str:
-    """An Atom feed of changes; every string from the web is escaped."""
-    updated = max((c.get("detected_at") or "" for c in changes), default="") or \
-        datetime.now(UTC).isoformat(timespec="seconds")
-    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"<id>{escape(feed_id)}</id>", f"<title>{escape(title)}</title>", f"<updated>{escape(updated)}</updated>"]
-    for c in changes:
-        link = c.get("url") or ""
-        parts += [
-            "<entry>",
-            f"<id>urn:regwatch:change:{int(c['id'])}</id>",
-            f"<title>{escape(str(c.get('summary') or c.get('kind')))}</title>",
-            f"<updated>{escape(str(c.get('detected_at') or updated))}</updated>",
-            f'<category term="{escape(str(c.get("kind") or ""), {chr(34): "&quot;"})}"/>',
-            f'<link href="{escape(link, {chr(34): "&quot;"})}"/>' if link else "",
-            f'<content type="text">{escape(_cell(c.get("details")))}</content>',
-            "</entry>",
-        ]
-    parts.append("</feed>")
-    return "\n".join(p for p in parts if p)
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> str | bytes:

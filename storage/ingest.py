@@ -49,6 +49,10 @@ class IngestResult:
 RELEVANT = RELEVANT_CATEGORIES
 
 
+def needs_review(doc: IncomingDocument) -> bool:
+    return bool((doc.classification or {}).get("needs_review"))
+
+
 def _day(doc: IncomingDocument, fallback: str) -> str:
     return (doc.published_at or doc.listed_date or fallback)[:10]
 
@@ -73,10 +77,13 @@ def _emit(db: Database, settings: IngestSettings, result: IngestResult, doc: Inc
           document_id: int, version_id: int | None, **change: Any) -> None:
     if settings.baseline:
         return
+    classification = doc.classification or {}
     payload = {
         "source_id": doc.source_id,
         "document_id": document_id,
         "category": doc.category,
+        "needs_review": bool(classification.get("needs_review")),
+        "confidence": classification.get("confidence"),
         "authority": doc.authority,
         "new_version_id": version_id,
         **_display(doc),
@@ -143,7 +150,8 @@ def _ingest_new(db: Database, doc: IncomingDocument, settings: IngestSettings, f
     db["documents"].update(document_id, {"current_version_id": version_id})
     reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments))
     result = IngestResult(document_id=document_id, new_version=True)
-    if doc.category in RELEVANT:
+    if doc.category in RELEVANT or needs_review(doc):
+        # A low-confidence verdict reaches the review routes instead of being dropped as irrelevant.
         _emit(db, settings, result, doc, document_id, version_id, kind=DocumentNew.kind,
               summary=f"新文件：{doc.title}", details={"excerpt": _excerpt(doc.text)})
     _content_changes(db, doc, settings, result, document_id, version_id, now, previous=None)
@@ -210,7 +218,7 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
     ops = word_diff((previous["title"] or "") + "\n" + (previous["text"] or ""), doc.title + "\n" + doc.text)
     if not any(op.op != "equal" for op in ops) and changed_attachments and recovered_only:
         return  # an attachment that could not be read before now can: a recovery, not an edit
-    if doc.category not in RELEVANT:
+    if doc.category not in RELEVANT and not needs_review(doc):
         return
     what = summarize_ops(ops) or (f"附件变更（{len(changed_attachments)}个）" if changed_attachments else "")
     _emit(db, settings, result, doc, document_id, version_id, kind=DocumentEdited.kind,

@@ -203,3 +203,32 @@ def m0002_withdrawal_evidence_and_bundles(db: Database) -> None:
     db["documents"].add_column("withdrawn_at", str)
     db["outbox"].add_column("bundle", str)
     db["outbox"].create_index(["bundle"])
+
+
+@migrations(name="0003_analyst_views")
+def m0003_analyst_views(db: Database) -> None:
+    """Views that people browse in Datasette: details flattened into named columns, the list today."""
+    db.execute("""
+        CREATE VIEW changes_flat AS
+        SELECT c.id, c.detected_at, c.kind, c.severity, c.suspect, c.source_id, c.authority, c.category, c.summary,
+               d.title, d.doc_number, d.published_at, d.canonical_url AS url,
+               json_extract(c.details, '$.batch') AS batch,
+               coalesce(json_extract(c.details, '$.enterprise'), json_extract(c.details, '$.new.enterprise'))
+                   AS enterprise,
+               coalesce(json_extract(c.details, '$.province'), json_extract(c.details, '$.new.province')) AS province,
+               coalesce(json_extract(c.details, '$.type'), json_extract(c.details, '$.new.type')) AS entry_type,
+               json_extract(c.details, '$.old.enterprise') AS old_enterprise,
+               json_extract(c.details, '$.reason') AS reason,
+               json_extract(c.details, '$.deadline') AS deadline,
+               json_array_length(c.details, '$.entries') AS entries,
+               json_array_length(c.details, '$.clauses') AS clauses,
+               json_extract(c.details, '$.against.doc_number') AS against_doc_number,
+               json_extract(c.details, '$.state') AS health_state
+        FROM changes c LEFT JOIN documents d ON d.id = c.document_id
+    """)
+    db.execute("""
+        CREATE VIEW list_current AS
+        SELECT e.enterprise, e.province, e.type, e.batch, e.valid_from, d.doc_number, d.canonical_url AS url
+        FROM list_entries e LEFT JOIN documents d ON d.id = e.document_id
+        WHERE e.stage = '公告' AND e.valid_to IS NULL
+    """)

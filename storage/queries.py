@@ -7,12 +7,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from diff.text import tokens_for_query
-from storage.errors import QueryTooLong, StorageError
+from storage.errors import StorageError
 from storage.kinds import describe
-
-MAX_QUERY_CHARS = 200  # a search is a few words; 10 KB of query once ran for a minute
-MAX_QUERY_WORDS = 16
+from storage.search import search as search_documents
 
 
 def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,
@@ -49,31 +46,9 @@ def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | N
     return rows
 
 
-def fts_query(text: str) -> str:
-    """The FTS5 MATCH expression for a query segmented the way the index was."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryTooLong(f"search query is {len(text):,} characters (limit {MAX_QUERY_CHARS})")
-    words = tokens_for_query(text)
-    if len(words) > MAX_QUERY_WORDS:
-        raise QueryTooLong(f"search query has {len(words)} words (limit {MAX_QUERY_WORDS})")
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
-
-
 def search(db: Database, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Chinese-aware full-text search: the query is segmented with jieba like the index."""
-    match = fts_query(query)
-    if not match:
-        return []
-    sql = """select d.id, d.title, d.canonical_url as url, d.doc_number, d.category, d.stage, d.published_at,
-                    d.source_id, snippet(documents_fts, 1, '[', ']', '…', 12) as snippet, bm25(documents_fts) as rank
-             from documents_fts join documents d on d.id = documents_fts.document_id
-             where documents_fts match ? order by rank limit ?"""
-    rows = []
-    for row in db.query(sql, [match, limit]):
-        row = dict(row)
-        row["snippet"] = row["snippet"].replace(" ", "")
-        rows.append(row)
-    return rows
+    """Chinese-aware full-text search (storage.search), as plain rows for the CLI and exports."""
+    return [hit.row() for hit in search_documents(db.conn, query, limit=limit)]
 
 
 def documents(db: Database, *, category: str | None = None) -> list[dict[str, Any]]:

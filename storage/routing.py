@@ -22,6 +22,7 @@ class RouteFilter:
     kinds: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     ops: bool = False
+    review: bool = False  # also low-confidence classifications (needs_review), irrelevant ones included
     mode: str = "immediate"
     digest_at: str = "09:00"
     severities: tuple[str, ...] = ()  # only these severities (all when empty)
@@ -29,6 +30,12 @@ class RouteFilter:
     format: str = "full"  # "full" or "summary": how much of each message the route's channels show
     templates: str = ""  # a folder of Jinja2 templates overriding the shipped ones
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def _wanted_kind_and_authority(self, change: Mapping[str, Any]) -> bool:
+        kind = str(change.get("kind", ""))
+        if self.kinds and not any(kind == k or kind.startswith(k.rstrip("*")) for k in self.kinds):
+            return False
+        return not self.authorities or change.get("authority") in self.authorities
 
     def wants_severity(self, value: object) -> bool:
         """The same severity the change was stored with decides (for a list announcement, the
@@ -44,6 +51,8 @@ class RouteFilter:
         declared = ChangeKind.registry.get(kind)
         if declared is not None and declared.for_operators:
             return self.ops and self.wants_severity(change.get("severity"))
+        if self.review and change.get("needs_review"):
+            return self._wanted_kind_and_authority(change)
         if self.ops and not self.categories:
             return False
         category = change.get("category") or Category.IRRELEVANT

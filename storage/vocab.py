@@ -108,13 +108,23 @@ class Authority(Vocab):
 
     MIIT = "MIIT", "工业和信息化部", "MIIT"
     SAMR = "SAMR", "国家市场监督管理总局", "SAMR"
+    # The authorities of the sources shipped in crawler/sources.d/ (unverified definitions).
+    MEE = "MEE", "生态环境部", "MEE"
+    GD_GXT = "GD-GXT", "广东省工业和信息化厅", "Guangdong Dept. of Industry and IT"
+    JX_GXT = "JX-GXT", "江西省工业和信息化厅", "Jiangxi Dept. of Industry and IT"
+    HN_GXT = "HN-GXT", "湖南省工业和信息化厅", "Hunan Dept. of Industry and IT"
+    GD_AMR = "GD-AMR", "广东省市场监督管理局", "Guangdong Market Regulation"
+    JX_AMR = "JX-AMR", "江西省市场监督管理局", "Jiangxi Market Regulation"
+    HN_AMR = "HN-AMR", "湖南省市场监督管理局", "Hunan Market Regulation"
 
     @property
     def short(self) -> str:
         return _AUTHORITY_SHORT[self.value]
 
 
-_AUTHORITY_SHORT = {"MIIT": "工信部", "SAMR": "市场监管总局"}
+_AUTHORITY_SHORT = {"MIIT": "工信部", "SAMR": "市场监管总局", "MEE": "生态环境部", "GD-GXT": "广东工信厅",
+                    "JX-GXT": "江西工信厅", "HN-GXT": "湖南工信厅", "GD-AMR": "广东市场监管局",
+                    "JX-AMR": "江西市场监管局", "HN-AMR": "湖南市场监管局"}
 
 
 V = TypeVar("V", bound=Vocab)

@@ -17,13 +17,18 @@ from options import (
     NOTIFY,
     ROUTE,
     RULES_CATEGORY,
+    RULES_ENFORCEMENT,
+    RULES_REVIEW,
     RULES_SCORED,
+    RULES_SHORT_TEXT,
     RULES_TOP,
     SERVE,
     SOURCE,
     SOURCE_ARTICLE,
+    SOURCE_COLUMN,
     SOURCE_LISTING,
     SOURCE_OVERRIDE,
+    SOURCE_PAGE_LISTING,
     ConfigError,
     Option,
     validate,
@@ -37,7 +42,8 @@ DECLARED = {
     "[serve]": SERVE,
     "sources.toml": SOURCE, "article selectors": SOURCE_ARTICLE, "listing selectors": SOURCE_LISTING,
     "rules": RULES_TOP, "rules scored table": RULES_SCORED,
-    "rules category": RULES_CATEGORY,
+    "rules category": RULES_CATEGORY, "page listing": SOURCE_PAGE_LISTING, "columns": SOURCE_COLUMN,
+    "rules short_text": RULES_SHORT_TEXT, "rules enforcement": RULES_ENFORCEMENT, "rules review": RULES_REVIEW,
 }
 
 

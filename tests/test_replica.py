@@ -141,17 +141,19 @@ def attachment(replica, doc: dict, index: int = 0) -> Answer:
 # --- start-up ---------------------------------------------------------------------------------
 
 
-def test_module_prints_exactly_two_lines_and_stops_on_sigterm():
+def test_module_prints_exactly_three_lines_and_stops_on_sigterm():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "replica", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        lines = [proc.stdout.readline(), proc.stdout.readline(), proc.stdout.readline()]
         assert lines[0] == f"miit http://127.0.0.1:{port}\n"
         assert re.fullmatch(r"samr http://127\.0\.0\.1:\d+\n", lines[1])
+        assert re.fullmatch(r"province http://127\.0\.0\.1:\d+\n", lines[2])
         assert fetch(lines[1].split()[1] + "/robots.txt").status == 200
+        assert fetch(lines[2].split()[1] + "/gxt/xxgk_71033/tzgg/index.html").status == 200
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
@@ -702,7 +704,7 @@ def test_admin_counts_log_and_reset(replica):
     replica.set_fault("slow", delay=0.1)
     replica.reset()
     assert replica.stats() == {"site": "miit", "state": 0, "scale": 0, "faults": {},
-                               "requests": {"miit": {}, "samr": {}}, "total_requests": 0}
+                               "requests": {"miit": {}, "samr": {}, "province": {}}, "total_requests": 0}
 
 
 def test_loopback_check():

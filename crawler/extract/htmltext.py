@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import limits
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
+from crawler.selectors import SelectorSyntaxError
+from crawler.selectors import select as select_any
 from diff.text import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,12 +40,11 @@ def parse_document(text: str) -> HtmlElement | None:
 
 
 def select(root: HtmlElement, selector: str, key: str) -> list[HtmlElement]:
-    from cssselect import SelectorError as CssError
-
+    """CSS, or XPath where the selector says so (`xpath:` or a leading /): crawler.selectors."""
     try:
-        return root.cssselect(selector)
-    except CssError as exc:
-        raise SelectorError(f"selector {key}={selector!r} does not parse: {exc}") from exc
+        return select_any(root, selector, key)
+    except SelectorSyntaxError as exc:
+        raise SelectorError(str(exc)) from exc
 
 
 _BLOCK_TAGS = {

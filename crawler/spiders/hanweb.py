@@ -33,6 +33,12 @@ ART_ID = re.compile(r"art_([0-9a-f]{32})", re.I)
 _QUERY_PAIR = re.compile(r"""['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]""")
 
 
+def watched_closely(known: dict[str, Any]) -> bool:
+    """Re-checked on every run: the categories that alert, and any verdict that needs review
+    (an edit may settle it)."""
+    return known.get("category") in WATCHED_CLOSELY or bool(known.get("needs_review"))
+
+
 def doc_key_for(url: str) -> tuple[str, str | None]:
     """A document's identity: its art_ id where there is one, else its URL without scheme/host."""
     match = ART_ID.search(url)
@@ -268,7 +274,7 @@ class HanwebSpider(scrapy.Spider):
             local = self.source.to_local(known["url"])
         if known is None or not known.get("complete"):
             return self._article(local, referer, ctx, None), True
-        if known.get("category") not in WATCHED_CLOSELY and not fresh and not self.full:
+        if not watched_closely(known) and not fresh and not self.full:
             return None, False
         return self._article(local, referer, ctx, known), bool(fresh)
 
@@ -300,6 +306,7 @@ class HanwebSpider(scrapy.Spider):
             public_url=self.source.public_url(response.url), outcome="ok",
             http_status=response.status, column=ctx.get("column"),
             listed_title=ctx.get("listed_title"), listed_date=ctx.get("listed_date"),
+            whole_page=bool(ctx.get("whole_page")),
         )
         if response.status == 304:
             item.outcome = "not_modified"
@@ -320,7 +327,8 @@ class HanwebSpider(scrapy.Spider):
             return
         header_ct = response.headers.get(b"Content-Type", b"").decode("latin-1")
         charset = re.search(r"charset=([\w-]+)", header_ct)
-        article = extract_article_bounded(body, response.url, self.source.article,
+        selectors = ctx.get("selectors") or self.source.article  # a page source's watched page has its own
+        article = extract_article_bounded(body, response.url, selectors,
                                           encoding=charset.group(1) if charset else None)
         if article.failed:
             # Past a cap, or stopped by the time or memory limit: not content, and never a removal.
@@ -328,7 +336,8 @@ class HanwebSpider(scrapy.Spider):
             self.health.article_failed()
             return
         if not article.found.get("body"):
-            self.health.broken(response.url, "article body selector found nothing (template changed?)")
+            part = f"column {ctx['column']}: " if ctx.get("column") else ""
+            self.health.broken(response.url, f"{part}article body selector found nothing (template changed?)")
             self.health.article_failed()
             return
         self.health.article_ok()
@@ -405,7 +414,7 @@ class HanwebSpider(scrapy.Spider):
         self._rechecked = True
         assert self.source is not None
         pending = [k for k, v in self.known.items()
-                   if k not in self.seen and v.get("category") in WATCHED_CLOSELY and self._recheck(v)]
+                   if k not in self.seen and watched_closely(v) and self._recheck(v)]
         engine = self.crawler.engine
         for key in pending:
             known = self.known[key]

@@ -21,7 +21,7 @@ from notifier.alert import Alert, build_alert
 from notifier.render import jsondoc
 from notifier.render.markdown import truncate_utf8
 from notifier.render.slack import fallback_text, render_summary_slack
-from notifier.render.templates import EMAIL_HTML, MESSAGE_MD, MESSAGE_TEXT, render
+from notifier.render.templates import EMAIL_HTML, MESSAGE_MD, MESSAGE_TEXT, SUMMARY_HTML, render
 from notifier.summary import Summary, build_summary
 from storage.kinds import ClauseRow, TableRow
 
@@ -201,6 +201,11 @@ class Rendering:
 
         text, _ = self.fitted(make, json_size, max_bytes)
         return text if json_size(text) <= max_bytes else truncate_utf8(text, max_bytes * 2 // 3, self.url)
+
+    @property
+    def html_fragment(self) -> str:
+        """The HTML body without the page around it (the web UI's Atom feed embeds it)."""
+        return render(SUMMARY_HTML, self.context(self.views()), self.style.templates)
 
     @cached_property
     def markdown(self) -> str:

@@ -22,8 +22,8 @@ from notifier.render.text import text_diff
 from storage.chinese import display_width, pad
 from storage.kinds import TableRow
 
-EMAIL_HTML, MESSAGE_TEXT, MESSAGE_MD = "email.html", "message.txt", "message.md"
-TEMPLATE_NAMES = (EMAIL_HTML, MESSAGE_TEXT, MESSAGE_MD)
+EMAIL_HTML, SUMMARY_HTML, MESSAGE_TEXT, MESSAGE_MD = "email.html", "summary.html", "message.txt", "message.md"
+TEMPLATE_NAMES = (EMAIL_HTML, SUMMARY_HTML, MESSAGE_TEXT, MESSAGE_MD)
 
 BADGE = {"critical": "background:#cf222e;color:#ffffff", "warning": "background:#bf8700;color:#ffffff",
          "info": "background:#ddf4ff;color:#0969da"}
