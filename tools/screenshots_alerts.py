@@ -32,7 +32,7 @@ def chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    sys.exit("screenshots need Chromium: run `make chromium` (apt-get install chromium) first")
+    sys.exit("screenshots need Chromium: run `make browser` (apt-get install chromium) first")
 
 
 def saved_messages(folder: Path | None) -> Path:
