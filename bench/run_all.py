@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_classify.py", "bench_diff.py", "bench_notify.py", "bench_web.py", "bench_crawl.py", "bench_limits.py"]
+SCRIPTS = ["bench_classify.py", "bench_diff.py", "bench_notify.py", "bench_web.py", "bench_crawl.py", "bench_limits.py",
+           "bench_watchlist.py"]
 
 
 def main() -> int:

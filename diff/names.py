@@ -117,6 +117,22 @@ def _strip_suffix_words(text: str) -> str:
     return text
 
 
+def strip_generic_tail(text: str) -> str:
+    """`text` without the generic words at its end (邦普循环科技 → 邦普)."""
+    return _strip_suffix_words(text)
+
+
+_SITE_SUFFIX = re.compile(r"^(.*(?:公司|厂|研究院|研究所))[(（]([^()（）]{1,12})[)）]$")
+
+
+def split_site_suffix(name: str) -> tuple[str, str]:
+    """(registered name, site) for a name with a bracketed site after its legal form:
+    广东光华科技股份有限公司（汕头） → (广东光华科技股份有限公司, 汕头); otherwise (name, '')."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    m = _SITE_SUFFIX.match(text)
+    return (m.group(1), m.group(2)) if m else (name, "")
+
+
 @lru_cache(maxsize=65536)
 def _cores(name: str) -> tuple[str, str | None]:
     """(core, core without its leading city or None). The province always goes; a city

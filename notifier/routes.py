@@ -141,9 +141,14 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
     folder = values["templates"]
     if folder and not Path(folder).is_dir():
         raise ConfigError(f"{where}.templates: {folder!r} is not a folder (it may hold {', '.join(TEMPLATE_NAMES)})")
+    owner = values["owner_channel"] or ""
+    if owner and (owner not in channels or channels[owner].kind != "email"):
+        raise ConfigError(f"{where}.owner_channel: {owner!r} is not a defined email channel")
+    if owner and not values["watchlist"]:
+        raise ConfigError(f"{where}.owner_channel: only used with watchlist = true")
     categories = values["categories"]
     if categories is None:
-        categories = () if values["ops"] else tuple(CONTENT_CATEGORIES)
+        categories = () if values["ops"] or values["watchlist"] else tuple(CONTENT_CATEGORIES)
     optional = {"digest_at": values["digest_at"]} if values["digest_at"] else {}
     return RouteFilter(
         name=name,
@@ -159,5 +164,7 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         min_severity=values["min_severity"] or "",
         format=values["format"],
         templates=str(Path(folder).resolve()) if folder else "",
+        watchlist=values["watchlist"],
+        owner_channel=owner,
         **optional,
     )

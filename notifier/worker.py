@@ -71,6 +71,7 @@ class Delivery:
     delivery_id: str
     rendering: Rendering | None = None
     error: str | None = None  # could not even be rendered
+    recipients: tuple[str, ...] = ()  # a supplier alert to its owner
 
     @property
     def row_ids(self) -> list[int]:
@@ -166,7 +167,7 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None
     deliveries: list[Delivery] = []
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        if row["route"] in digests:
+        if row["route"] in digests and not owner_recipients(row):  # an owner's copy never waits for a digest
             groups.setdefault((row["route"], row["channel"]), []).append(row)
         else:
             groups.setdefault((row["route"], row["channel"], *bundle_key(row)), []).append(row)
@@ -180,15 +181,19 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None
     for route, channel, members, bundle_id in parts:
         made = [alert_for(r) for r in members]
         style = config.style(route)
-        if len(members) == 1 and route not in digests and bundle_id is None:
-            ident = row_delivery_id(members[0])
-        else:
-            ident = bundle_id or digest_delivery_id(row_delivery_id(r) for r in members)
+        single = len(members) == 1 and (route not in digests or bool(owner_recipients(members[0]))) \
+            and bundle_id is None
+        ident = row_delivery_id(members[0]) if single else \
+            bundle_id or digest_delivery_id(row_delivery_id(r) for r in members)
         errors = [m for m in made if isinstance(m, str)]
         if errors:
             deliveries.append(Delivery(route, channel, members, ident, error=errors[0]))
             continue
         alerts = [m for m in made if isinstance(m, Alert)]
+        if single:
+            deliveries.append(Delivery(route, channel, members, ident, Rendering(alerts, style=style), None,
+                                       owner_recipients(members[0])))
+            continue
         if route in digests:
             rendering = Rendering.for_digest(route, alerts, style)
         else:
@@ -234,6 +239,14 @@ def _bundle_parts(route: str, channel: str, bundle: str, members: list[dict[str,
     return out
 
 
+def owner_recipients(row: dict[str, Any]) -> tuple[str, ...]:
+    """The owner's address a supplier alert row is addressed to, if any."""
+    try:
+        return tuple(json.loads(row["payload"]).get("deliver_to") or ())
+    except ValueError:
+        return ()
+
+
 def row_delivery_id(row: dict[str, Any]) -> str:
     return delivery_id(row["dedupe_key"], row["created_at"])
 
@@ -250,7 +263,7 @@ def send_all(channel: Channel, items: list[Delivery], results: queue.Queue[Outco
             results.put(Outcome(d, "failed", d.error or "nothing to send"))
             continue
         try:
-            detail = channel.deliver(Message(d.delivery_id, d.rendering, d.route))
+            detail = channel.deliver(Message(d.delivery_id, d.rendering, d.route, d.recipients))
         except DeliveryError as exc:
             failure = str(exc)
             results.put(Outcome(d, "failed", failure))

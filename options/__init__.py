@@ -27,6 +27,7 @@ from options.declared import (
     SOURCE_OVERRIDE,
     SOURCE_PAGE_LISTING,
     TOP_LEVEL,
+    WATCHLIST,
     default,
 )
 from options.envsubst import expand_env
@@ -36,6 +37,6 @@ __all__ = [
     "DEFAULT_CONFIG", "GENERAL", "NOTIFY", "ROUTE", "SERVE", "RULES_CATEGORY", "RULES_ENFORCEMENT", "RULES_LOOKALIKE",
     "RULES_REVIEW", "RULES_SCORED", "RULES_SHORT_TEXT", "RULES_STAGE", "RULES_TOP", "SOURCE", "SOURCE_ARTICLE",
     "SOURCE_COLUMN", "SOURCE_LISTING", "SOURCE_OVERRIDE", "SOURCE_PAGE_LISTING", "TOP_LEVEL",
-    "TYPES", "Config", "ConfigError", "Option", "check_keys", "convert", "default", "expand_env", "load_config",
-    "read_toml", "validate",
+    "TYPES", "WATCHLIST", "Config", "ConfigError", "Option", "check_keys", "convert", "default", "expand_env",
+    "load_config", "read_toml", "validate",
 ]

@@ -23,7 +23,7 @@ def _version() -> str:
 
 # --------------------------------------------------------------------------- regwatch.toml
 
-TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "severity", "serve")
+TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "watchlist", "severity", "serve")
 
 GENERAL: dict[str, Option] = {
     "database": Option("str", "SQLite database file (also `--db` or `$REGWATCH_DB`).", default="regwatch.db"),
@@ -92,6 +92,10 @@ ROUTE: dict[str, Option] = {
                      "word (both within each channel's limits).", default="full", choices=("full", "summary")),
     "templates": Option("str", "Folder of Jinja2 templates (`email.html`, `message.txt`, `message.md`) that "
                         "replace the shipped ones."),
+    "watchlist": Option("bool", "Receive the `supplier.*` alerts about watched suppliers (and nothing else unless "
+                        "`categories` is set).", default=False),
+    "owner_channel": Option("str", "An email channel through which each supplier alert also goes to the "
+                            "supplier's owner (watchlist routes only)."),
 }
 
 # [severity] maps change kinds to severities; its keys are the kinds, checked by the notifier.
@@ -99,6 +103,16 @@ ROUTE: dict[str, Option] = {
 SERVE: dict[str, Option] = {
     "public_url": Option("url", "Where users reach `regwatch serve`; alerts then link to "
                          "`{public_url}/-/regwatch/change/{id}`."),
+}
+
+WATCHLIST: dict[str, Option] = {
+    "report": Option("str", "How often the supplier verification report is e-mailed.", default="off",
+                     choices=("off", "daily", "weekly")),
+    "report_at": Option("time", "When the report goes out, HH:MM Asia/Shanghai.", default="08:00"),
+    "report_day": Option("str", "Weekday of a weekly report.", default="mon",
+                         choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+    "report_channel": Option("str", "The email channel (a `[channels.*]` name) the report goes through.",
+                             default=""),
 }
 
 # --------------------------------------------------------------------------- crawler/sources.toml

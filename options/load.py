@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from options.base import ConfigError, refuse_credentials, validate
-from options.declared import GENERAL, SOURCE_OVERRIDE, TOP_LEVEL
+from options.declared import GENERAL, SOURCE_OVERRIDE, TOP_LEVEL, WATCHLIST
 from options.envsubst import expand_env
 
 DEFAULT_CONFIG = "regwatch.toml"
@@ -30,6 +30,7 @@ class Config:
     general: dict[str, Any]
     sources: dict[str, dict[str, Any]]
     raw: dict[str, Any] = field(default_factory=dict)
+    watchlist: dict[str, Any] = field(default_factory=lambda: validate("watchlist", WATCHLIST, {}))
 
     @property
     def database(self) -> str:
@@ -78,7 +79,11 @@ def load_config(path: str | Path | None = None, *, environ: Mapping[str, str] | 
         general["database"] = environ["REGWATCH_DB"]
     if environ.get("REGWATCH_BLOBS"):
         general["blobs"] = environ["REGWATCH_BLOBS"]
-    return Config(path=cfg_path, general=general, sources=_source_overrides(data, environ), raw=data)
+    watchlist = validate("watchlist", WATCHLIST, data.get("watchlist", {}))
+    if watchlist["report"] != "off" and not watchlist["report_channel"]:
+        raise ConfigError("watchlist.report_channel: required when report is daily or weekly")
+    return Config(path=cfg_path, general=general, sources=_source_overrides(data, environ), raw=data,
+                  watchlist=watchlist)
 
 
 def _source_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:

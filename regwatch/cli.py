@@ -257,21 +257,153 @@ def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bo
     _emit(render(rows, fmt, columns), output)
 
 
+VERIFY_FORMATS = ["table", "json", "csv", "xlsx", "html"]
+
+
 @cli.command()
 @common_options
 @click.argument("suppliers", nargs=-1, required=True)
 @click.option("--as-of", "as_of", help="Date (YYYY-MM-DD); default today.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
-def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(VERIFY_FORMATS), default="table")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
+@click.option("--evidence", type=click.Path(file_okay=False), help="Write an evidence pack per supplier here.")
+def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: str, output: str | None,
+           evidence: str | None) -> None:
     """Check suppliers (names, or a CSV/XLSX/TXT file of names) against the white list."""
     from regwatch.verify import read_supplier_args, verify_names
-    from storage.exports import render
+    from regwatch.verify_output import render_verification
 
     names = read_supplier_args(list(suppliers))
     with app.db() as db:
         rows = verify_names(db, names, as_of=as_of)
-    columns = ["supplier", "status", "matched_name", "score", "batch", "doc_number", "url"] if fmt == "table" else None
-    _emit(render(rows, fmt, columns))
+        _emit(render_verification(rows, fmt), output)
+        if evidence:
+            from regwatch.evidence import write_evidence
+            from storage.blobs import BlobStore
+
+            for row in rows:
+                folder = write_evidence(db, BlobStore(app.config.blobs), row, evidence)
+                click.echo(f"evidence for {row['supplier']}: {folder}", err=True)
+
+
+@cli.group()
+def watch() -> None:
+    """The supplier watchlist: add, import, list, remove, confirm, report."""
+
+
+def _by() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@watch.command(name="add")
+@common_options
+@click.argument("names", nargs=-1, required=True)
+@click.option("--name-en", default="", help="The supplier's English name.")
+@click.option("--supplier-id", default="", help="Your internal supplier id.")
+@click.option("--contract", "contract_ref", default="", help="Contract reference.")
+@click.option("--owner", "owner_email", default="", help="E-mail of the person responsible.")
+def watch_add(app: AppContext, names: tuple[str, ...], name_en: str, supplier_id: str, contract_ref: str,
+              owner_email: str) -> None:
+    """Watch suppliers by name (Chinese or English)."""
+    if len(names) > 1 and (name_en or supplier_id or contract_ref):
+        raise click.UsageError("--name-en, --supplier-id and --contract describe one supplier: give one name")
+    from regwatch.supplierfile import SupplierRow
+    from regwatch.watchlist import add_suppliers
+    from storage.exports import render
+
+    rows = [SupplierRow(n if not _latin(n) else "", name_en or (n if _latin(n) else ""), supplier_id,
+                        contract_ref, owner_email) for n in names]
+    with app.db() as db:
+        added = add_suppliers(db, rows)
+    _emit(render(added, "table", ["id", "supplier", "resolution", "enterprise", "status", "reason"]))
+
+
+def _latin(name: str) -> bool:
+    from diff.english import is_english
+
+    return is_english(name)
+
+
+@watch.command(name="import")
+@common_options
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def watch_import(app: AppContext, files: tuple[str, ...]) -> None:
+    """Import suppliers from CSV or XLSX (name, English name, supplier id, contract, owner e-mail)."""
+    from regwatch.supplierfile import read_supplier_rows
+    from regwatch.watchlist import add_suppliers
+
+    with app.db() as db:
+        added = add_suppliers(db, read_supplier_rows(list(files)))
+    counts: dict[str, int] = {}
+    for row in added:
+        counts[row["resolution"]] = counts.get(row["resolution"], 0) + 1
+    click.echo(f"watching {len(added)} supplier(s): " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+
+
+@watch.command(name="list")
+@common_options
+@click.option("--format", "fmt", type=click.Choice([*FORMATS_ROWS, "xlsx"]), default="table")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
+def watch_list(app: AppContext, fmt: str, output: str | None) -> None:
+    """The watched suppliers and what each is bound to."""
+    from regwatch.watchlist import watch_rows
+    from storage.exports import render
+
+    columns = ["id", "name", "name_en", "supplier_id", "resolution", "enterprise", "status"] if fmt == "table" else None
+    with app.db() as db:
+        rows = watch_rows(db)
+    _emit(render(rows, fmt, columns), output)
+
+
+@watch.command(name="remove")
+@common_options
+@click.argument("ids", nargs=-1, required=True, type=int)
+def watch_remove(app: AppContext, ids: tuple[int, ...]) -> None:
+    """Stop watching suppliers (by the id `watch list` shows)."""
+    from storage.watchlist import remove_suppliers
+
+    with app.db() as db:
+        removed = remove_suppliers(db, ids)
+    click.echo(f"removed {removed} supplier(s)")
+
+
+@watch.command(name="confirm")
+@common_options
+@click.argument("watch_id", type=int)
+@click.argument("enterprise", required=False)
+@click.option("--reject", is_flag=True, help="The probable match is wrong.")
+@click.option("--by", default=None, help="Who decides (default: your login name).")
+def watch_confirm(app: AppContext, watch_id: int, enterprise: str | None, reject: bool, by: str | None) -> None:
+    """Confirm a probable match (ID ENTERPRISE), or reject it (ID --reject)."""
+    from storage.watchlist import confirm
+
+    with app.db() as db:
+        row = confirm(db, watch_id, enterprise, by=by or _by(), reject=reject)
+    click.echo(f"{row['id']}: {row['resolution']} {row['enterprise'] or ''} by {row['confirmed_by']} "
+               f"at {row['confirmed_at']}")
+
+
+@watch.command(name="report")
+@common_options
+@click.option("--send", is_flag=True, help="E-mail it through the configured report channel.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the XLSX table here.")
+def watch_report(app: AppContext, send: bool, output: str | None) -> None:
+    """The verification report now: every watched supplier, changes since the last report, data freshness."""
+    from regwatch.report import build_report, send_report
+
+    if send:
+        click.echo(send_report(app.config))
+        return
+    with app.db() as db:
+        report = build_report(db, period="manual")
+    if output:
+        Path(output).write_bytes(report.xlsx)
+    click.echo(report.text)
 
 
 @cli.command()

@@ -33,7 +33,8 @@ def load_config(path: str | Path | None = None, *, environ: Mapping[str, str] | 
     loaded = options.load_config(path, environ=environ, required=required)
     if any("platform" in section for section in loaded.sources.values()):
         _check_definitions(loaded.sources)
-    return Config(path=loaded.path, general=loaded.general, sources=loaded.sources, raw=loaded.raw)
+    return Config(path=loaded.path, general=loaded.general, sources=loaded.sources, raw=loaded.raw,
+                  watchlist=loaded.watchlist)
 
 
 def _check_definitions(sources: dict[str, dict[str, Any]]) -> None:

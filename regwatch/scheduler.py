@@ -10,9 +10,13 @@ import logging
 import socket
 import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from regwatch.config import Config
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 log = logging.getLogger("regwatch.scheduler")
 SHANGHAI = "Asia/Shanghai"
@@ -83,6 +87,27 @@ def check_staleness(config: Config) -> None:
         db.close()
 
 
+def report_trigger(config: Config) -> CronTrigger | None:
+    """When the supplier verification report is due (Asia/Shanghai), or None when it is off."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    settings = config.watchlist
+    if settings["report"] == "off":
+        return None
+    hour, minute = (int(x) for x in settings["report_at"].split(":"))
+    day = "*" if settings["report"] == "daily" else settings["report_day"]
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=SHANGHAI)
+
+
+def send_scheduled_report(config: Config) -> None:
+    from regwatch.report import send_report
+
+    try:
+        log.info("%s", send_report(config))
+    except Exception:  # a failed report is logged and recorded; the daemon goes on
+        log.exception("supplier verification report failed")
+
+
 def run_daemon(config: Config, *, once: bool = False) -> int:
     import click
 
@@ -119,6 +144,10 @@ def _run_forever(config: Config, lock: threading.Lock) -> int:
     scheduler.add_job(deliver, "interval", seconds=30, args=[config], id="deliver", max_instances=1,
                       coalesce=True)
     scheduler.add_job(check_staleness, "interval", minutes=10, args=[config], id="stale", max_instances=1)
+    trigger = report_trigger(config)
+    if trigger is not None:
+        scheduler.add_job(send_scheduled_report, trigger, args=[config], id="watch-report", max_instances=1,
+                          coalesce=True, misfire_grace_time=3600)
     log.info("regwatch scheduler started: %s", [j.id for j in scheduler.get_jobs()])
     try:
         scheduler.start()

@@ -1,122 +1,170 @@
-"""Check suppliers against the white list, with the evidence a compliance file needs."""
+"""Check suppliers against the white list, with the evidence a compliance file needs.
+
+Each supplier gets one status: listed, probable (a person must confirm; the reason says why),
+proposed (公示 only), dropped (in a 公示, not in its 公告), revoked (撤销/取消), removed (ended
+otherwise) or not_found. The list is read once into indexes, so a file of thousands of
+suppliers costs one pass over the list plus one lookup per supplier.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from storage.vocab import Outcome
+from diff.english import EnglishIndex, is_english
+from diff.names import NameIndex, name_core, normalize_name, split_site_suffix
+from regwatch.app import today_shanghai
+from regwatch.supplierfile import read_supplier_args
+from storage.listview import ListView, load_list_view
 
-NAME_COLUMNS = ("企业名称", "供应商", "供应商名称", "单位名称", "公司名称", "name", "supplier", "enterprise", "company")
+__all__ = ["FIELDS", "Verifier", "read_supplier_args", "verify_names"]
+
+FIELDS = ("supplier", "status", "matched_name", "score", "how", "reason", "candidates", "batch", "doc_number",
+          "published", "url", "evidence_sha256", "since", "listed_url", "removed_on", "removed_by",
+          "removed_url", "entry_id")
+PROBABLE_AT = 0.75
+AMBIGUOUS_CORE = 4  # a short name of up to this many characters may fit several enterprises
+STATE_ORDER = {"listed": 0, "proposed": 1, "revoked": 2, "dropped": 3, "removed": 4}
 
 
-def read_supplier_args(args: list[str]) -> list[str]:
-    """Each argument is a name, or a .csv/.xlsx/.txt file of names (a name column, else the first)."""
-    names: list[str] = []
-    for arg in args:
-        path = Path(arg)
-        if path.suffix.lower() in (".csv", ".xlsx", ".txt") and path.is_file():
-            names.extend(_names_from_file(path))
-        elif path.suffix.lower() in (".csv", ".xlsx", ".txt"):
-            raise ValueError(f"supplier file {arg} does not exist")
+@dataclass
+class Found:
+    """One verdict before it is dressed with its evidence."""
+
+    status: str
+    row: dict[str, Any] | None
+    score: float = 0.0
+    how: str = ""
+    reason: str = ""
+    candidates: tuple[tuple[str, float], ...] = ()
+
+
+class Verifier:
+    """The list of one day, indexed for many lookups."""
+
+    def __init__(self, view: ListView) -> None:
+        self.view = view
+        self.exact: dict[str, dict[str, Any]] = {}
+        for row in sorted(view.all_rows(), key=lambda r: (STATE_ORDER[r["state"]], -int(r["id"]))):
+            self.exact.setdefault(row["normalized_name"], row)
+        self.rows_by_name: dict[str, dict[str, Any]] = {}
+        for row in self.exact.values():
+            self.rows_by_name.setdefault(row["enterprise"], row)
+        names = list(self.rows_by_name)
+        self.index = NameIndex(names)
+        self.cores = [(n, name_core(n), name_core(n.split("市", 1)[-1])) for n in names]
+        self.bigrams: dict[str, set[int]] = {}  # two characters of a core → the names whose core has them
+        for i, (_n, c1, c2) in enumerate(self.cores):
+            for core in {c1, c2}:
+                for k in range(len(core) - 1):
+                    self.bigrams.setdefault(core[k:k + 2], set()).add(i)
+        self._english: EnglishIndex | None = None
+
+    @classmethod
+    def load(cls, db: Database, day: str) -> Verifier:
+        return cls(load_list_view(db, day))
+
+    @property
+    def english(self) -> EnglishIndex:
+        if self._english is None:
+            self._english = EnglishIndex(self.rows_by_name)
+        return self._english
+
+    def find(self, name: str) -> Found:
+        if is_english(name):
+            return self._english_name(name)
+        base, site = split_site_suffix(name)
+        key = normalize_name(base)
+        note = f"（{site}） read as a site of the registered name" if site else ""
+        row = self.exact.get(key)
+        if row is not None:
+            return Found(row["state"], row, 1.0, "exact" + (", site suffix" if site else ""), note)
+        renamed = self.view.renamed.get(key)
+        if renamed is not None:
+            return Found(renamed.get("state", "listed"), renamed, 1.0, "renamed",
+                         f"listed under its new name {renamed['enterprise']} since {renamed['valid_from']}")
+        return self._fuzzy(base)
+
+    def _fuzzy(self, name: str) -> Found:
+        ranked = {m: (score, how) for m, score, how in self.index.best(name, limit=5, min_score=0.5)}
+        core = name_core(name)
+        if 2 <= len(core) <= AMBIGUOUS_CORE:
+            for i in sorted(self.bigrams.get(core[:2], ())):
+                full, c1, c2 = self.cores[i]
+                if full not in ranked and (core in c1 or core in c2):
+                    ranked[full] = (0.9, "short_form")
+        if not ranked:
+            return Found("not_found", None)
+        order = sorted(ranked.items(), key=lambda kv: (-kv[1][0], STATE_ORDER[self.rows_by_name[kv[0]]["state"]]))
+        candidates = tuple((m, s) for m, (s, _) in order)
+        top, (score, how) = order[0]
+        row = self.rows_by_name[top]
+        short = [m for m, (_s, h) in order if h == "short_form"]
+        if how == "short_form" and len(short) > 1:
+            return Found("probable", row, score, "short form, ambiguous",
+                         f"{name} is a short name that fits {len(short)} enterprises: {'、'.join(short)}; "
+                         "confirm which one is the supplier", candidates)
+        if how == "short_form":
+            if row["state"] in ("revoked", "dropped"):
+                return Found(row["state"], row, score, "short form",
+                             f"{name} reads as a short form of {top}", candidates)
+            return Found("probable", row, score, "short form",
+                         f"{name} reads as a short form of {top}, not its registered name", candidates)
+        if score >= PROBABLE_AT:
+            return Found("probable", row, score, "fuzzy",
+                         f"the names differ (similarity {score:.2f}); a typo or an older name of {top}?", candidates)
+        return Found("not_found", None, 0.0, "", "", candidates)
+
+    def _english_name(self, name: str) -> Found:
+        matches = self.english.best(name, limit=5)
+        if not matches:
+            return Found("not_found", None, 0.0, "english", "no listed enterprise fits this English name")
+        top = matches[0]
+        row = self.rows_by_name[top.name]
+        candidates = tuple((m.name, m.score) for m in matches)
+        rivals = [m for m in matches[1:] if m.score == top.score]
+        if top.certain and not rivals:
+            status = row["state"]
+            reason = f"the pinyin of {top.name} with its place and every word of the name"
         else:
-            names.append(arg)
-    return [n for n in (x.strip() for x in names) if n]
+            status = "probable"
+            reason = top.reason or "an English rendering"
+            if rivals:
+                reason += f"; equally close: {'、'.join(m.name for m in rivals)}"
+        return Found(status, row, top.score, top.how, reason, candidates)
+
+    def verify(self, name: str) -> dict[str, Any]:
+        return self.dress(name, self.find(name))
+
+    def dress(self, name: str, found: Found) -> dict[str, Any]:
+        """The output row: the verdict plus batch, document, URL and evidence hash."""
+        out: dict[str, Any] = dict.fromkeys(FIELDS)
+        out.update(supplier=name, status=found.status, score=round(found.score, 4), how=found.how or None,
+                   reason=found.reason or None,
+                   candidates="; ".join(f"{m} ({s:.2f})" for m, s in found.candidates[:8]) or None)
+        row = found.row
+        if row is None:
+            return out
+        doc = self.view.document(row.get("document_id"))
+        out.update(matched_name=row["enterprise"], batch=row["batch"], doc_number=doc.get("doc_number"),
+                   published=(doc.get("published_at") or "")[:10] or None, url=doc.get("canonical_url"),
+                   listed_url=doc.get("canonical_url"), evidence_sha256=row.get("evidence_sha256"),
+                   since=row.get("valid_from"), entry_id=row.get("id"))
+        if found.status in ("revoked", "dropped", "removed") or row.get("state") in ("revoked", "dropped", "removed"):
+            ended = self.view.document(row.get("ended_by_document_id"))
+            out.update(removed_on=row.get("valid_to"), removed_by=ended.get("doc_number") or ended.get("title"),
+                       removed_url=ended.get("canonical_url"))
+            out["url"] = ended.get("canonical_url") or out["url"]
+            if not out["reason"]:
+                out["reason"] = {"revoked": "revoked (撤销/取消)",
+                                 "dropped": f"in the 公示 of batch {row['batch']}, not in its 公告"}.get(
+                    row["state"], row.get("end_reason"))
+        return out
 
 
-def _names_from_rows(rows: list[list[str]]) -> list[str]:
-    if not rows:
-        return []
-    header = [str(c or "").strip().lower() for c in rows[0]]
-    for wanted in NAME_COLUMNS:
-        if wanted.lower() in header:
-            col = header.index(wanted.lower())
-            return [str(r[col] or "") for r in rows[1:] if len(r) > col]
-    return [str(r[0] or "") for r in rows if r]
-
-
-def _names_from_file(path: Path) -> list[str]:
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        return path.read_text("utf-8-sig").splitlines()
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")
-        return _names_from_rows(list(csv.reader(io.StringIO(text))))
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    rows = [[("" if c is None else str(c)) for c in row] for row in wb.active.iter_rows(values_only=True)]
-    return _names_from_rows(rows)
-
-
-def _evidence(db: Database, row: dict[str, Any]) -> dict[str, Any]:
-    doc = db["documents"].get(row["document_id"]) if row.get("document_id") else {}
-    return {"batch": row["batch"], "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url"),
-            "evidence_sha256": row.get("evidence_sha256"), "since": row.get("valid_from")}
-
-
-def verify_names(db: Database, names: list[str], *, as_of: str | None = None,
-                 probable_at: float = 0.75) -> list[dict[str, Any]]:
-    """One status per supplier: listed, probable (needs review), proposed, removed, not_found."""
-    from diff.names import best_matches, normalize_name, short_form_match
-    from regwatch.app import today_shanghai
-    from storage.whitelist import list_on
-
-    day = as_of or today_shanghai()
-    listed = list_on(db, day)
-    proposed = [r for r in db.query(
-        "select * from list_entries where stage = '公示' and valid_from <= ? and (valid_to is null or valid_to > ?)",
-        [day, day])]
-    ended = list(db.query(
-        "select * from list_entries where stage = '公告' and valid_to is not null and valid_to <= ? "
-        "and end_reason = 'revoked' order by valid_to desc", [day]))
-    out = []
-    for name in names:
-        key = normalize_name(name)
-        row: dict[str, Any] = {"supplier": name, "status": "not_found", "matched_name": None, "score": 0.0,
-                               "batch": None, "doc_number": None, "url": None, "evidence_sha256": None}
-        exact = next((r for r in listed if r["normalized_name"] == key), None)
-        if exact is not None:
-            out.append({**row, "status": "listed", "what": Outcome.LISTED.value,
-                        "matched_name": exact["enterprise"], "score": 1.0,
-                        **_evidence(db, exact)})
-            continue
-        removed = next((r for r in ended if r["normalized_name"] == key
-                        or short_form_match(key, r["normalized_name"])), None)
-        if removed is not None:
-            doc = db["documents"].get(removed["ended_by_document_id"]) if removed["ended_by_document_id"] else {}
-            out.append({**row, "status": "removed", "what": Outcome.REVOKED.value,
-                        "matched_name": removed["enterprise"], "score": 1.0,
-                        **_evidence(db, removed), "removed_on": removed["valid_to"],
-                        "removed_by": doc.get("doc_number") or doc.get("title"),
-                        "removed_url": doc.get("canonical_url")})
-            continue
-        short = next((r for r in listed if short_form_match(key, r["normalized_name"])), None)
-        if short is not None:
-            out.append({**row, "status": "probable", "matched_name": short["enterprise"], "score": 0.9,
-                        "how": "short form", **_evidence(db, short)})
-            continue
-        pending = next((r for r in proposed if r["normalized_name"] == key
-                        or short_form_match(key, r["normalized_name"])), None)
-        if pending is not None:
-            out.append({**row, "status": "proposed", "what": Outcome.PROPOSED.value,
-                        "matched_name": pending["enterprise"], "score": 1.0,
-                        **_evidence(db, pending)})
-            continue
-        candidates = {r["enterprise"]: r for r in listed}
-        best = best_matches(name, list(candidates), limit=1)
-        if best and best[0][1] >= probable_at:
-            match, score, how = best[0]
-            out.append({**row, "status": "probable", "matched_name": match, "score": round(float(score), 3),
-                        "how": how, **_evidence(db, candidates[match])})
-            continue
-        out.append(row)
-    return out
+def verify_names(db: Database, names: list[str], *, as_of: str | None = None) -> list[dict[str, Any]]:
+    """One status per supplier: listed, probable, proposed, dropped, revoked, removed, not_found."""
+    verifier = Verifier.load(db, as_of or today_shanghai())
+    return [verifier.verify(name) for name in names]

@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import immediate
-from storage.kinds import Details, UnknownKind, kind_of
+from storage.kinds import ChangeKind, Details, UnknownKind, kind_of
 from storage.routing import DEFAULT_ROUTES, RouteFilter, routes_for
 
 
@@ -58,6 +58,9 @@ def bundle_of(change: Mapping[str, Any]) -> str | None:
     claimed and delivered together, under an id derived from that version."""
     if change.get("document_id") is None or change.get("new_version_id") is None:
         return None
+    declared = ChangeKind.registry.get(str(change.get("kind")))
+    if declared is not None and declared.for_watchlist:
+        return None  # one alert per supplier, each naming its own contract and owner
     return f"doc-{change['document_id']}-v{change['new_version_id']}"
 
 

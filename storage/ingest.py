@@ -25,6 +25,7 @@ from storage.kinds.documents import DocumentEdited, DocumentFlapping, DocumentNe
 from storage.model import IncomingDocument
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 from storage.vocab import RELEVANT_CATEGORIES, Category, Severity
+from storage.watchlist import supplier_events
 from storage.whitelist import apply_list_document
 
 
@@ -95,7 +96,9 @@ def _emit(db: Database, settings: IngestSettings, result: IngestResult, doc: Inc
     if payload.get("suspect"):
         payload["severity"] = Severity.WARNING.value  # a suspect diff needs review, not panic
         payload["summary"] = "【需要复核 needs review】" + payload["summary"]
-    result.change_ids.append(record_change(db, payload, settings.routes, severities=settings.severities))
+    change_id = record_change(db, payload, settings.routes, severities=settings.severities)
+    result.change_ids.append(change_id)
+    result.change_ids += supplier_events(db, {**payload, "id": change_id}, change_id, settings.routes)
 
 
 def _excerpt(text: str, limit: int = 200) -> str:

@@ -232,3 +232,39 @@ def m0003_analyst_views(db: Database) -> None:
         FROM list_entries e LEFT JOIN documents d ON d.id = e.document_id
         WHERE e.stage = '公告' AND e.valid_to IS NULL
     """)
+
+
+@migrations(name="0004_supplier_watchlist")
+def m0004_supplier_watchlist(db: Database) -> None:
+    """The supplier watchlist, each supplier's resolution to a listed enterprise (with who
+    confirmed a probable match, and when), and the verification reports sent."""
+    db["watchlist"].create(
+        {
+            "id": int,
+            "name": str,
+            "name_en": str,
+            "supplier_id": str,
+            "contract_ref": str,
+            "owner_email": str,
+            "added_at": str,
+            "resolution": str,  # resolved | probable | unresolved | confirmed | rejected
+            "enterprise": str,
+            "normalized_name": str,
+            "status": str,  # the last verification status: listed, proposed, revoked, ...
+            "score": float,
+            "how": str,
+            "reason": str,
+            "candidates": str,
+            "confirmed_by": str,
+            "confirmed_at": str,
+            "checked_at": str,
+        },
+        pk="id",
+    )
+    db["watchlist"].create_index(["normalized_name"])
+    db["watchlist"].create_index(["supplier_id"])
+    db["watch_reports"].create(
+        {"id": int, "sent_at": str, "period": str, "suppliers": int, "counts": str, "changes": int,
+         "last_change_id": int, "status": str, "error": str},
+        pk="id",
+    )

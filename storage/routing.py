@@ -29,6 +29,8 @@ class RouteFilter:
     min_severity: str = ""  # only this severity or a higher one
     format: str = "full"  # "full" or "summary": how much of each message the route's channels show
     templates: str = ""  # a folder of Jinja2 templates overriding the shipped ones
+    watchlist: bool = False  # receives supplier.* alerts (and only those unless categories are set)
+    owner_channel: str = ""  # an email channel that also sends each supplier alert to its owner
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def _wanted_kind_and_authority(self, change: Mapping[str, Any]) -> bool:
@@ -51,6 +53,8 @@ class RouteFilter:
         declared = ChangeKind.registry.get(kind)
         if declared is not None and declared.for_operators:
             return self.ops and self.wants_severity(change.get("severity"))
+        if declared is not None and declared.for_watchlist:
+            return self.watchlist
         if self.review and change.get("needs_review"):
             return self._wanted_kind_and_authority(change)
         if self.ops and not self.categories:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from regwatch.cli import cli
 
-COMMANDS = ["init", "crawl", "notify", "run", "sources", "changes", "search", "list", "verify", "inspect",
+COMMANDS = ["init", "crawl", "notify", "run", "sources", "changes", "search", "list", "verify", "watch", "inspect",
             "diff", "export", "serve", "demo", "replica"]
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
 

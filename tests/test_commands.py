@@ -92,11 +92,56 @@ def test_verify_suppliers(crawled, tmp_path):
     assert status["湖南邦普循环科技有限公司"]["evidence_sha256"]
     assert status["衢州华友钴新材料有限公司"]["status"] == "listed"
     revoked = status["西宁示例拓源循环科技有限公司"]
-    assert revoked["status"] == "removed" and revoked["removed_on"] and revoked["removed_url"]
-    assert status["宜宾示例晟达电源科技有限责任公司"]["status"] == "not_found", "dropped before the final list"
-    assert status["邦普循环"]["status"] == "probable"
+    assert revoked["status"] == "revoked" and revoked["removed_on"] and revoked["removed_url"]
+    assert revoked["url"] == revoked["removed_url"] != revoked["listed_url"], "the revocation, not the 2020 listing"
+    dropped = status["宜宾示例晟达电源科技有限责任公司"]
+    assert dropped["status"] == "dropped", "in the batch-6 公示, not in its 公告"
+    assert dropped["removed_by"] and dropped["removed_on"] and "公示" in dropped["reason"]
+    assert status["邦普循环"]["status"] == "probable" and status["邦普循环"]["reason"]
     assert status["邦普循环"]["matched_name"] == "湖南邦普循环科技有限公司"
     assert status["某某不存在的公司"]["status"] == "not_found"
+
+
+def test_verify_ambiguous_short_names_and_site_suffixes(crawled):
+    rows = json.loads(run(crawled, "verify", "华友", "广东光华科技股份有限公司（汕头）",
+                          "贵阳示例新程资源循环利用有线公司", "--format", "json"))
+    huayou, site, renamed = rows
+    assert huayou["status"] == "probable"
+    assert "江苏华友能源" in huayou["candidates"] and "衢州华友钴新材料有限公司" in huayou["candidates"]
+    assert "2" in huayou["reason"] and "confirm" in huayou["reason"]
+    assert site["status"] == "listed" and site["matched_name"] == "广东光华科技股份有限公司"
+    assert "汕头" in site["reason"]
+    assert renamed["status"] == "listed" and renamed["matched_name"] == "贵阳示例新程资源循环利用有限公司"
+    assert renamed["how"] == "renamed"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "html", "json", "table"])
+def test_verify_output_keeps_every_field(crawled, fmt, tmp_path):
+    from regwatch.verify import FIELDS
+
+    out = tmp_path / f"verify.{fmt}"
+    run(crawled, "verify", "西宁示例拓源循环科技有限公司", "Hunan Brunp Recycling Technology", "--format", fmt,
+        "-o", str(out))
+    checked = json.loads(run(crawled, "verify", "西宁示例拓源循环科技有限公司", "--format", "json"))
+    revocation = checked[0]["removed_url"]
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+        assert tuple(rows[0]) == FIELDS
+        assert rows[0]["removed_url"] == revocation and rows[0]["how"] == "exact" and rows[0]["removed_by"]
+        assert rows[1]["status"] == "probable" and "brand" in rows[1]["reason"]
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out).active
+        assert tuple(c.value for c in sheet[1]) == FIELDS and sheet.max_row == 3
+    elif fmt == "html":
+        page = out.read_text("utf-8")
+        assert all(f"<th>{f}</th>" in page for f in FIELDS) and revocation in page
+    elif fmt == "json":
+        assert set(json.loads(out.read_text("utf-8"))[0]) == set(FIELDS)
+    else:
+        table = out.read_text("utf-8")
+        assert "revoked" in table and revocation[:40] in table
 
 
 @pytest.mark.integration  # crawls the replica
@@ -152,6 +197,40 @@ def test_diff_of_stored_documents(crawled):
 def test_sources_show_health(crawled):
     rows = json.loads(run(crawled, "sources", "--format", "json"))
     assert {r["id"]: r["health"] for r in rows} == {"miit": "ok", "samr": "ok"}
+
+
+def test_watch_import_list_confirm_remove(crawled, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Supplier ID", "企业名称", "English name", "Contract", "Owner email"])
+    book.active.append(["V-1", "湖南邦普循环科技有限公司", "", "C-1", "a@example.com"])
+    book.active.append(["V-2", "", "Hunan Brunp Recycling Technology", "C-2", "b@example.com"])
+    book.active.append(["V-3", "华友", "", "C-3", ""])
+    book.active.append(["V-4", "某某不存在的公司", "", "", ""])
+    path = tmp_path / "suppliers.xlsx"
+    book.save(path)
+    out = run(crawled, "watch", "import", str(path))
+    assert "watching 4 supplier(s)" in out and "2 probable" in out
+    rows = {r["supplier_id"]: r for r in json.loads(run(crawled, "watch", "list", "--format", "json"))}
+    assert rows["V-1"]["resolution"] == "resolved" and rows["V-1"]["status"] == "listed"
+    assert rows["V-2"]["resolution"] == "probable" and "brand" in rows["V-2"]["reason"]
+    assert rows["V-2"]["contract_ref"] == "C-2" and rows["V-2"]["owner_email"] == "b@example.com"
+    assert rows["V-4"]["resolution"] == "unresolved"
+    confirmed = run(crawled, "watch", "confirm", str(rows["V-2"]["id"]), "湖南邦普循环科技有限公司", "--by", "li.wei")
+    assert "confirmed" in confirmed and "li.wei" in confirmed
+    run(crawled, "watch", "confirm", str(rows["V-3"]["id"]), "--reject", "--by", "li.wei")
+    again = {r["supplier_id"]: r for r in json.loads(run(crawled, "watch", "list", "--format", "json"))}
+    assert again["V-2"]["resolution"] == "confirmed" and again["V-2"]["confirmed_by"] == "li.wei"
+    assert again["V-2"]["confirmed_at"] and again["V-2"]["enterprise"] == "湖南邦普循环科技有限公司"
+    assert again["V-3"]["resolution"] == "rejected" and again["V-3"]["confirmed_by"] == "li.wei"
+    # importing the same file again updates by supplier id instead of duplicating
+    run(crawled, "watch", "import", str(path))
+    third = {r["supplier_id"]: r for r in json.loads(run(crawled, "watch", "list", "--format", "json"))}
+    assert len(third) == 4 and third["V-2"]["resolution"] == "confirmed", "a decision outlives a re-import"
+    assert "removed 4" in run(crawled, "watch", "remove", *(str(r["id"]) for r in again.values()))
+    bad = CliRunner().invoke(cli, ["--db", crawled.config.database, "watch", "confirm", "999", "X"])
+    assert bad.exit_code == 1 and "no watched supplier" in bad.output
 
 
 def test_diff_reads_files_as_the_crawl_does(tmp_path):

@@ -29,6 +29,7 @@ from options import (
     SOURCE_LISTING,
     SOURCE_OVERRIDE,
     SOURCE_PAGE_LISTING,
+    WATCHLIST,
     ConfigError,
     Option,
     validate,
@@ -44,6 +45,7 @@ DECLARED = {
     "rules": RULES_TOP, "rules scored table": RULES_SCORED,
     "rules category": RULES_CATEGORY, "page listing": SOURCE_PAGE_LISTING, "columns": SOURCE_COLUMN,
     "rules short_text": RULES_SHORT_TEXT, "rules enforcement": RULES_ENFORCEMENT, "rules review": RULES_REVIEW,
+    "[watchlist]": WATCHLIST,
 }
 
 

@@ -20,7 +20,7 @@ def versions_of_criteria(watcher) -> list[dict]:
 
 def test_a_redirect_on_the_host_is_followed_and_the_target_stored(watcher):
     replica = watcher.replica
-    watcher.crawl()
+    watcher.crawl("miit")
     before = versions_of_criteria(watcher)
     replica.set_fault("redirect", paths="*/art/*")
     last = watcher.last_change_id()
@@ -36,7 +36,7 @@ def test_a_redirect_on_the_host_is_followed_and_the_target_stored(watcher):
 
 def test_a_redirect_off_the_host_is_refused_and_never_stored(watcher):
     replica = watcher.replica
-    watcher.crawl()
+    watcher.crawl("miit")
     replica.set_fault("redirect", paths="*/art/*", offsite=True)
     last = watcher.last_change_id()
     outcome = watcher.crawl("miit")

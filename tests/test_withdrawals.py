@@ -24,11 +24,11 @@ def kinds(changes) -> list[str]:
 
 def test_every_article_404_on_two_crawls_withdraws_nothing_and_alerts_health_once(watcher):
     replica = watcher.replica
-    watcher.crawl()
+    watcher.crawl("miit")
     replica.set_fault("not_found", paths="*/art/*")
     last = watcher.last_change_id()
-    watcher.crawl()
-    watcher.crawl()
+    watcher.crawl("miit")
+    watcher.crawl("miit")
     during = watcher.changes_since(last)
     assert "document.withdrawn" not in kinds(during)
     health = [json.loads(c["details"]) for c in during if c["kind"] == "source.health"]
@@ -37,7 +37,7 @@ def test_every_article_404_on_two_crawls_withdraws_nothing_and_alerts_health_onc
     assert set(statuses(watcher)) == {"live"}
     replica.clear_faults()
     last = watcher.last_change_id()
-    watcher.crawl()
+    watcher.crawl("miit")
     assert set(statuses(watcher)) == {"live"}
     after = watcher.changes_since(last)
     assert "document.withdrawn" not in kinds(after) and "document.restored" not in kinds(after)
@@ -45,16 +45,16 @@ def test_every_article_404_on_two_crawls_withdraws_nothing_and_alerts_health_onc
 
 def test_a_withdrawn_document_that_answers_again_is_restored(watcher):
     replica = watcher.replica
-    watcher.crawl()
+    watcher.crawl("miit")
     doc = "d50d950e07fd1479975b3423ace830ce"  # batch 1
     replica.set_fault("not_found", paths=doc)
     last = watcher.last_change_id()
-    watcher.crawl()
-    watcher.crawl()
+    watcher.crawl("miit")
+    watcher.crawl("miit")
     assert kinds(watcher.changes_since(last)) == ["document.withdrawn"]
     replica.clear_faults()
     last = watcher.last_change_id()
-    watcher.crawl()
+    watcher.crawl("miit")
     restored = watcher.changes_since(last)
     assert [(c["kind"], c["art_id"]) for c in restored] == [("document.restored", doc)]
     assert set(statuses(watcher)) == {"live"}

@@ -73,8 +73,8 @@ class PageSpider(HanwebSpider):
         if not listing.rows:
             if page == 1:
                 why = "is not HTML" if not listing.parsed else "the listing selectors found no rows"
-                selector = self.source.listing.get("row")
-                self.health.broken(response.url, f"column {column.name}: {why} (row = {selector!r})")
+                row_selector = self.source.listing.get("row")
+                self.health.broken(response.url, f"column {column.name}: {why} (row = {row_selector!r})")
             return  # past the last page
         self.health.listing_ok(len(listing.rows))
         fresh = False

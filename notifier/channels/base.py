@@ -38,6 +38,8 @@ class Message:
     delivery_id: str
     rendering: Rendering
     route: str | None = None
+    recipients: tuple[str, ...] = ()  # instead of the channel's own (a supplier's owner)
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, media type, bytes), email only
 
 
 class Channel:

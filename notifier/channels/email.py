@@ -52,7 +52,7 @@ class EmailChannel(Channel, kind="email"):
         mail = EmailMessage()
         mail["Subject"] = self.settings["subject_prefix"] + rendering.subject
         mail["From"] = self.settings["from"]
-        mail["To"] = ", ".join(self.settings["to"])
+        mail["To"] = ", ".join(message.recipients or self.settings["to"])
         mail["Date"] = formatdate(usegmt=True)
         mail["Message-ID"] = self.message_id(message.delivery_id)
         mail["X-Regwatch-Delivery"] = message.delivery_id
@@ -62,6 +62,9 @@ class EmailChannel(Channel, kind="email"):
         mail.add_alternative(html, subtype="html")
         if table is not None:  # the rows the HTML had no room for, all of them, as a spreadsheet
             mail.add_attachment(table, maintype="text", subtype="csv", filename=CSV_NAME)
+        for file_name, media_type, data in message.attachments:
+            maintype, _, subtype = media_type.partition("/")
+            mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=file_name)
         return mail
 
     def _tls(self) -> ssl.SSLContext:
@@ -93,4 +96,5 @@ class EmailChannel(Channel, kind="email"):
             raise DeliveryError(f"SMTP {self.settings['host']}:{self.port}: {type(exc).__name__}: {exc}") from None
         if refused:
             raise DeliveryError(f"SMTP refused some recipients: {', '.join(sorted(refused))}")
-        return f"accepted by {self.settings['host']}:{self.port} for {len(self.settings['to'])} recipient(s)"
+        count = len(message.recipients or self.settings["to"])
+        return f"accepted by {self.settings['host']}:{self.port} for {count} recipient(s)"

@@ -4,7 +4,7 @@ To add a kind: declare a `ChangeKind` subclass in the module of its family (or a
 imported below) and run tests/test_kinds.py, which walks the registry.
 """
 
-from storage.kinds import criteria, documents, lists, operations
+from storage.kinds import criteria, documents, lists, operations, suppliers
 from storage.kinds.base import (
     ChangeKind,
     Details,
@@ -18,5 +18,5 @@ from storage.kinds.base import (
 )
 from storage.kinds.body import Body, ClauseRow, EntryRow, TableRow
 
-__all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "describe", "EntryRow", "Headline", "UnknownKind", "criteria",
-           "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds", "TableRow"]
+__all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "EntryRow", "Headline", "TableRow", "UnknownKind", "criteria",
+           "describe", "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds", "suppliers"]

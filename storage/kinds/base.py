@@ -64,6 +64,7 @@ class ChangeKind:
     lead_rank: ClassVar[int] = 99  # lower heads a bundle of one document's changes
     stored: ClassVar[bool] = True  # False for kinds only ever sent, never written (the test message)
     for_operators: ClassVar[bool] = False  # goes to the ops routes, not the content routes
+    for_watchlist: ClassVar[bool] = False  # goes to the watchlist routes (and suppliers' owners) only
     registry: ClassVar[dict[str, type[ChangeKind]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
