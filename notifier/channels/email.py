@@ -57,7 +57,9 @@ class EmailChannel(Channel, kind="email"):
         mail["Message-ID"] = self.message_id(message.delivery_id)
         mail["X-Regwatch-Delivery"] = message.delivery_id
         mail["Auto-Submitted"] = "auto-generated"
-        text, html, table = rendering.email
+        # An alert fits its HTML to the clipping size and may bring its list as CSV; other mail
+        # (the supplier report) is sent as its text and HTML are.
+        text, html, table = rendering.email if hasattr(rendering, "email") else (rendering.text, rendering.html, None)
         mail.set_content(text)
         mail.add_alternative(html, subtype="html")
         if table is not None:  # the rows the HTML had no room for, all of them, as a spreadsheet
