@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.report import Figure, save, table  # noqa: E402
 from diff.clauses import diff_clauses  # noqa: E402
 from diff.entities import ListEntry, diff_entries  # noqa: E402
 from diff.names import best_matches, normalize_name  # noqa: E402
@@ -35,13 +36,24 @@ TYPES = ("梯次利用", "再生利用")
 CN_NUM = "一二三四五六七八九十"
 
 
-def median_ms(fn: Callable[[], object], runs: int = 7) -> float:
+def samples_ms(fn: Callable[[], object], runs: int = 7) -> list[float]:
+    """Milliseconds of `runs` calls after a warm-up call."""
     fn()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+FIGURES: list[Figure] = []
+
+
+def median_ms(fn: Callable[[], object], runs: int = 7, name: str = "", target: float | None = None) -> float:
+    times = samples_ms(fn, runs)
+    if name:
+        FIGURES.append(Figure(name, times, "ms", target))
     return statistics.median(times)
 
 
@@ -166,7 +178,7 @@ def main() -> None:
     start = time.perf_counter()
     diff = diff_entries(old, new)
     cold = (time.perf_counter() - start) * 1000
-    warm = median_ms(lambda: diff_entries(old, new))
+    warm = median_ms(lambda: diff_entries(old, new), name="entity diff, 10,000 entries", target=50.0)
     print(
         f"entity diff 10,000 entries, cold cache    {cold:8.1f} ms"
         f"   (added {len(diff.added)}, removed {len(diff.removed)}, changed {len(diff.changed)};"
@@ -175,12 +187,13 @@ def main() -> None:
     print(f"entity diff 10,000 entries, median        {warm:8.1f} ms   target <= 50 ms")
     names = [e.enterprise for e in old]
     query = names[1234][2:6]
-    print(f"best_matches over 10,000 names, median    {median_ms(lambda: best_matches(query, names)):8.1f} ms")
+    best = median_ms(lambda: best_matches(query, names), name="best_matches over 10,000 names")
+    print(f"best_matches over 10,000 names, median    {best:8.1f} ms")
 
     crit_old = criteria_text(rng)
     crit_new = edit_criteria(crit_old)
     changes = diff_clauses(crit_old, crit_new)
-    ms = median_ms(lambda: diff_clauses(crit_old, crit_new))
+    ms = median_ms(lambda: diff_clauses(crit_old, crit_new), name="clause diff, 30,000 characters", target=200.0)
     print(
         f"clause diff {len(crit_old):,} chars, median      {ms:8.1f} ms   target <= 200 ms"
         f"   ({len(changes)} clauses reported; 5 edited)"
@@ -189,10 +202,12 @@ def main() -> None:
     ann_old = announcement(rng)
     ann_new = edit_announcement(ann_old)
     ops = word_diff(ann_old, ann_new)
-    ms = median_ms(lambda: word_diff(ann_old, ann_new))
+    ms = median_ms(lambda: word_diff(ann_old, ann_new), name="word diff, 100 KB announcement", target=100.0)
     size_kb = len(ann_old.encode("utf-8")) / 1000
     changed = sum(1 for op in ops if op.op != "equal")
     print(f"word diff {size_kb:.0f} KB announcement, median    {ms:8.1f} ms   target <= 100 ms   ({changed} edits)")
+    print(table(FIGURES))
+    save("diff", FIGURES)
 
 
 if __name__ == "__main__":

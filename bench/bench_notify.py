@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.report import Figure, save, table  # noqa: E402
 from notifier.routes import parse_notifier_config  # noqa: E402
 from notifier.worker import deliver_due, run_loop  # noqa: E402
 from storage.changes import record_change  # noqa: E402
@@ -149,6 +150,12 @@ def main(argv: list[str] | None = None) -> int:
               f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms ({n}/{args.trickle} delivered)")
         duplicates = receiver.requests - len(receiver.arrived)
         print(f"requests {receiver.requests}, distinct alerts {len(receiver.arrived)}, duplicates {duplicates}")
+        lat = [(receiver.arrived[i] - t) * 1000 for i, t in trickle.items() if i in receiver.arrived]
+        figures = [Figure("notify: added latency per alert (worker polling)", lat, "ms"),
+                   Figure("notify: duplicate deliveries", [float(duplicates)], "", 0.0),
+                   Figure("notify: backlog drained", [sent / drained], "alerts/s", lower_is_better=False)]
+        print(table(figures))
+        save("notify", figures)
         db.close()
     receiver.close()
     return 0

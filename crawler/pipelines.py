@@ -1,7 +1,9 @@
-"""The storage pipeline: every fetched document goes into SQLite in its own transaction.
+"""The storage pipeline: fetched documents go into SQLite in batches (storage.batch: one
+transaction per batch, one savepoint per document, the batch's blobs made durable before it
+commits), and each listing's backfill progress is saved when the spider closes.
 
 The run itself (its crawl_runs row and any health alert) is recorded by crawler.runs.RunBookkeeping,
-an extension on `spider_closed`."""
+an extension on `spider_closed`, through the same per-process writer."""
 
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ from sqlite_utils import Database
 
 from crawler.assemble import assemble
 from crawler.classify import load_rules
+from crawler.health import CrawlHealth, attachment_part
 from crawler.items import DocumentItem
 from crawler.page_source import watched_page_floor
 from options import default
+from storage.batch import Batch, Writer
 from storage.blobs import BlobStore
-from storage.db import open_db
 from storage.health import is_first_run
 from storage.ingest import IngestSettings, ingest, iter_routes
-from storage.vocab import Category
+from storage.progress import save_progress
+from storage.vocab import Category, Health
 from storage.withdrawals import mark_answering, record_missing_run
 
 # Folded in in publication order, so a 公示 and its 公告 found together compare as if found apart.
@@ -35,7 +39,9 @@ class StoragePipeline:
             raise NotConfigured("REGWATCH_DB is not set")
         self.crawler = crawler
         self.db_path = db_path
-        self.blobs = BlobStore(settings.get("REGWATCH_BLOBS") or default("blobs"))
+        self.blobs_root = settings.get("REGWATCH_BLOBS") or default("blobs")
+        self.batch_docs = settings.getint("REGWATCH_BATCH_DOCUMENTS", 100)
+        self.batch_seconds = settings.getfloat("REGWATCH_BATCH_SECONDS", 2.0)
         self.ingest_settings = IngestSettings(
             routes=iter_routes(settings.getlist("REGWATCH_ROUTES")),
             suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", default("suspect_removal_share")),
@@ -45,7 +51,11 @@ class StoragePipeline:
         )
         rules_path = settings.get("REGWATCH_CLASSIFY_RULES")
         self.rules = load_rules(rules_path) if rules_path else None
+        self.writer: Writer | None = None
         self.db: Database | None = None
+        self.blobs: BlobStore | None = None
+        self.batch: Batch | None = None
+        self._commit_call: Any = None
         self.deferred: list[tuple[Any, list[str]]] = []
         self.missing: dict[str, int] = {}  # doc_key → 404/410, judged together at the end of the run
 
@@ -54,7 +64,8 @@ class StoragePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
+        self.writer = Writer.acquire(self.db_path, self.blobs_root, self.batch_docs, self.batch_seconds)
+        self.db, self.blobs, self.batch = self.writer.db, self.writer.blobs, self.writer.batch
         spider = self.crawler.spider
         self.ingest_settings.baseline = is_first_run(self.db, spider.name)
 
@@ -63,7 +74,8 @@ class StoragePipeline:
             return item
         spider = self.crawler.spider
         stats = self.crawler.stats
-        assert self.db is not None
+        assert self.db is not None and self.batch is not None
+        self._open_batch()
         if item.outcome == "not_modified":
             self._answering(item.doc_key, 304)
             stats.inc_value("regwatch/documents_not_modified")
@@ -73,13 +85,29 @@ class StoragePipeline:
         elif item.outcome == "ok":
             self._answering(item.doc_key, item.http_status or 200)
             doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
+            _book_attachments(spider.health, doc)
             if item.whole_page:
                 watched_page_floor(doc)
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:
                 self._ingest(doc, problems)
+        self.batch.done_one()
         return ItemAdapter(item).item
+
+    def _open_batch(self) -> None:
+        """Open the batch's transaction, and make sure it commits within batch_seconds even
+        when no further item comes (a slow site, a long delay)."""
+        assert self.batch is not None
+        self.batch.open()
+        if self._commit_call is None or not self._commit_call.active():
+            from twisted.internet import reactor
+
+            self._commit_call = reactor.callLater(self.batch_seconds, self._commit_if_open)
+
+    def _commit_if_open(self) -> None:
+        if self.batch is not None and self.db is not None:
+            self.batch.commit()
 
     def _answering(self, doc_key: str, status: int) -> None:
         assert self.db is not None
@@ -114,15 +142,37 @@ class StoragePipeline:
         stats.inc_value("regwatch/changes", len(result.change_ids))
 
     def close_spider(self) -> None:
-        if self.db is None:
+        if self.db is None or self.batch is None or self.writer is None:
             return
+        if self._commit_call is not None and self._commit_call.active():
+            self._commit_call.cancel()
         # White-list and criteria documents are folded in in publication order, so a proposal
         # and its final list (or a draft and the text it revises) found in one crawl compare
         # the same way as when they were found a week apart.
         for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
+            self.batch.open()
             self._ingest(doc, problems)
+            self.batch.done_one()
         self.deferred.clear()
         missing_problem = self._judge_missing()
         if missing_problem:  # a health problem for the run record (crawler/runs.py)
             self.crawler.spider.health.note(missing_problem)
-        self.db.close()
+        spider = self.crawler.spider
+        backfill = getattr(spider, "backfill", None)
+        if backfill is not None:
+            save_progress(self.db, spider.name, backfill.state)
+        self.writer.release()
+        self.db = None
+
+
+def _book_attachments(health: CrawlHealth, doc: Any) -> None:
+    """Each fetched attachment counts for its kind's part: read, or not parseable."""
+    for attachment in doc.attachments:
+        if attachment.parse_status == "not_fetched":
+            continue  # the download failure is already booked by the spider
+        kind = attachment.kind or (attachment.url or "").rsplit(".", 1)[-1].lower() or "other"
+        if attachment.parse_status == "failed":
+            health.part_failed(attachment_part(kind), Health.DEGRADED,
+                               f"{attachment.name} could not be parsed: {attachment.parse_error}")
+        else:
+            health.part_ok(attachment_part(kind), 1)

@@ -14,8 +14,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from options import default
+from storage.batch import Writer
 from storage.changes import iso, utcnow
-from storage.db import open_db
 from storage.health import finish_run
 from storage.ingest import iter_routes
 
@@ -52,10 +53,12 @@ class RunBookkeeping:
         stats["regwatch/problems"] = (health.notes + [e[1] for e in health.errors])[:100]
         codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                  if k.startswith("downloader/response_status_count/")}
-        db = open_db(self.db_path)
+        # The same connection as the storage pipeline's, when another spider of this process still
+        # holds it: a second connection in this thread would wait on that one's write lock forever.
+        writer = Writer.acquire(self.db_path, self.crawler.settings.get("REGWATCH_BLOBS") or default("blobs"))
         try:
             finish_run(
-                db,
+                writer.db,
                 source_id=spider.name,
                 source=spider.source,
                 started_at=self.started_at,
@@ -68,8 +71,9 @@ class RunBookkeeping:
                 errors=len(health.errors),
                 stats=json.dumps(stats, default=str),
                 problems=health.notes,
+                parts=health.part_states() if hasattr(health, "part_states") else None,
                 routes=self.routes,
                 severities=self.severities,
             )
         finally:
-            db.close()
+            writer.release()

@@ -24,7 +24,7 @@ _TRADITIONAL_ONLY = frozenset(
 
 @cache
 def _converter() -> Any:
-    from opencc import OpenCC  # lazy: the dictionaries load on first use
+    from opencc import OpenCC  # type: ignore[import-untyped]  # lazy: the dictionaries load on first use
 
     return OpenCC("t2s")
 

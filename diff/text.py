@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,8 +38,16 @@ def normalize(text: str) -> str:
     """
     if not text:
         return ""
+    return tidy(unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)))
+
+
+def tidy(text: str) -> str:
+    """Zero-width characters dropped and whitespace folded, every other character kept as
+    published: for what regwatch shows verbatim (an enterprise's name with its （）), where
+    `normalize` would rewrite full-width forms. Compare with `normalize`, show with `tidy`."""
+    if not text:
+        return ""
     text = _ZERO_WIDTH.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
@@ -93,20 +101,27 @@ def segment(text: str) -> list[str]:
 def index_words(text: str) -> list[str]:
     """Words for the search index: each jieba word plus the dictionary words inside it, so
     that a search for 动力电池 finds 废旧动力电池 and one for 名单 finds 企业名单."""
-    tk = tokenizer()
     out: list[str] = []
     for word in segment(text):
-        if not any(ch.isalnum() for ch in word):
-            continue
-        out.append(word)
-        n = len(word)
-        if n > 2 and not word.isascii():
-            for size in range(2, n):
-                for start in range(0, n - size + 1):
-                    part = word[start : start + size]
-                    if tk.FREQ.get(part):
-                        out.append(part)
+        out.extend(_index_forms(word))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _index_forms(word: str) -> tuple[str, ...]:
+    """A word and the dictionary words inside it, once per distinct word (words repeat a lot)."""
+    if not any(ch.isalnum() for ch in word):
+        return ()
+    out = [word]
+    n = len(word)
+    if n > 2 and not word.isascii():
+        freq = tokenizer().FREQ
+        for size in range(2, n):
+            for start in range(0, n - size + 1):
+                part = word[start : start + size]
+                if freq.get(part):
+                    out.append(part)
+    return tuple(out)
 
 
 def tokens_for_index(text: str) -> str:

@@ -110,10 +110,16 @@ def refuse_credentials(url: str, where: str) -> None:
                           "put them in the channel's own keys or in ${ENV} variables")
 
 
+# A fixed interval instead of a crontab: `every 10s`, `every 5m`, `every 2h` (regwatch.scheduler).
+EVERY = re.compile(r"every\s+(\d+(?:\.\d+)?)\s*(s|m|h)", re.I)
+
+
 def check_cron(value: str, where: str) -> None:
-    """A five-field crontab expression, checked the way the scheduler will read it."""
+    """A five-field crontab expression (or `every N s|m|h`), checked the way the scheduler reads it."""
     from apscheduler.triggers.cron import CronTrigger
 
+    if EVERY.fullmatch(value.strip()):
+        return
     try:
         CronTrigger.from_crontab(value, timezone="Asia/Shanghai")
     except ValueError as exc:

@@ -41,7 +41,10 @@ GENERAL: dict[str, Option] = {
                                     "flagged \"needs review\".", default=0.25, minimum=0),
     "flapping_window": Option("int", "How many earlier versions are remembered to detect a page that flips "
                               "back and forth.", default=5, minimum=1),
-    "max_pages": Option("int", "Listing pages read per column in a `--full` run.", default=50, minimum=1),
+    "max_pages": Option("int", "Newest listing pages read per run while they bring new rows; past it, "
+                        "the rest is read as history.", default=50, minimum=1),
+    "history_pages": Option("int", "Pages of each listing's history read per run until it is read to its end.",
+                            default=5, minimum=1),
     "classify_rules": Option("str", "A TOML file of classification rules merged over the built-in ones.",
                              default=""),
     "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl of one source; a crawl past it is "
@@ -54,8 +57,10 @@ GENERAL: dict[str, Option] = {
 SOURCE_OVERRIDE: dict[str, Option] = {
     "base_url": Option("url", "Where the source is fetched from (a proxy or the replica)."),
     "enabled": Option("bool", "Whether the source is crawled."),
-    "schedule": Option("cron", "Cron expression (Asia/Shanghai) for scheduled crawls; checked on load."),
+    "schedule": Option("cron", "Cron expression (Asia/Shanghai), or `every 10s` / `every 5m` / `every 2h`; "
+                       "checked on load."),
     "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl of this source.", minimum=0.01),
+    "stale_after_hours": Option("float", "Hours without a good crawl before the source is 'stale'.", minimum=0),
 }
 
 NOTIFY: dict[str, Option] = {
@@ -125,7 +130,8 @@ SOURCE: dict[str, Option] = {
                        default="hanweb", choices=("hanweb", "page")),
     "base_url": Option("url", "Where it is fetched from; overridable in regwatch.toml.", required=True),
     "hosts": Option("list", "Its real host names; links to them are rewritten to `base_url`.", default=()),
-    "schedule": Option("str", "Cron expression (Asia/Shanghai) for scheduled crawls.", required=True),
+    "schedule": Option("str", "Cron expression (Asia/Shanghai), or `every 10s` / `every 5m` / `every 2h`.",
+                       required=True),
     "stale_after_hours": Option("float", "Hours without a good run before the source counts as stale.",
                                 default=6.0, minimum=0),
     "ignore_patterns": Option("list", "Regular expressions of page noise removed before comparing.", default=()),

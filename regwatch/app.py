@@ -12,9 +12,12 @@ from notifier.worker import deliver_due, run_loop, send_test
 from regwatch.config import Config
 from regwatch.errors import UsageError
 from regwatch.exporting import export
-from storage.db import open_db
+from regwatch.staleness import check_staleness
+from storage.db import open_db, require_db
 from storage.export_rows import Filters
 from storage.health import source_states
+from storage.progress import progress_summary
+from storage.vocab import Health
 from storage.whitelist import list_on
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -27,6 +30,8 @@ def today_shanghai() -> str:
 def notify_once(config: Config, *, loop: bool = False) -> str:
     """One delivery pass, or (loop) passes until interrupted, backlog first."""
     notifier_config = config.notifier()
+    require_db(config.database)  # nothing to deliver from a database that was never created
+    check_staleness(config)  # so stale sources are raised, and delivered, by `notify` from cron too
     db = open_db(config.database)
     try:
         if not loop:
@@ -45,24 +50,56 @@ def notify_test(config: Config, route: str) -> list[tuple[str, bool, str]]:
 
 
 def source_rows(config: Config) -> list[dict[str, Any]]:
-    db = open_db(config.database)
+    """Each source with its health and the health of each of its parts (column, listing API,
+    search API, attachment kind). A source that has been crawled but never read is 'failed'."""
+    db = open_db(config.database, create=False)
     try:
         states = {s["id"]: s for s in source_states(db)}
+        progress = progress_summary(db)
     finally:
         db.close()
     rows = []
     for source in load_sources(config.sources).values():
         state = states.get(source.id) or {}
         last = state.get("last_run") or {}
+        health = state.get("health") or "never crawled"
+        if last and not state.get("last_good_run_at") and health == Health.OK:
+            health = Health.FAILED.value
         rows.append({
             "id": source.id, "name": source.name, "platform": source.platform, "base_url": source.base_url,
-            "schedule": source.schedule,
-            "enabled": source.enabled, "health": state.get("health") or "never crawled",
-            "last_run": last.get("finished_at"), "last_status": last.get("status"),
+            "schedule": source.schedule, "enabled": source.enabled, "health": health,
+            "reason": state.get("health_reason"), "last_run": last.get("finished_at"),
+            "last_status": last.get("status"), "last_good_run": state.get("last_good_run_at"),
             "message": last.get("message"),
             "unverified": source.unverified,  # where its selectors came from, until confirmed live
+            "backfill": backfill_text(progress.get(source.id)),
+            "parts": [{"part": p["part"], "health": p["health"], "reason": p["reason"], "since": p["since"],
+                       "last_good": p["last_good_at"]} for p in state.get("parts") or []],
         })
     return rows
+
+
+def source_table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table form: each source, then one indented row per part under it."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        out.append({"source": row["id"], "health": row["health"], "schedule": row["schedule"],
+                    "last_run": row["last_run"], "last_good_run": row["last_good_run"],
+                    "reason": row["reason"] or row["message"]})
+        for part in row["parts"]:
+            out.append({"source": f"  · {part['part']}", "health": part["health"], "schedule": "",
+                        "last_run": "", "last_good_run": part["last_good"], "reason": part["reason"]})
+    return out
+
+
+def backfill_text(p: dict[str, int] | None) -> str:
+    """How far the history has been read: 'complete', or listings done and rows still to read."""
+    if not p:
+        return "not started"
+    if p["complete"] == p["listings"]:
+        return f"complete ({p['listings']} listings)"
+    done = 1 - p["remaining"] / p["total"] if p["total"] else 0
+    return f"{done:.0%}: {p['complete']}/{p['listings']} listings complete, {p['remaining']} rows to go"
 
 
 def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) -> list[dict[str, Any]]:
@@ -78,7 +115,8 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
         if type_ and type_ not in (row["type"] or ""):
             continue
         doc = docs.get(row["document_id"]) or {}
-        out.append({**row, "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
+        out.append({**row, "dated_by": row.get("dated_by") or "published",  # rows from before 0002
+                    "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
     return out
 
 

@@ -32,11 +32,12 @@ class AppContext:
         return cfg
 
     @contextlib.contextmanager
-    def db(self) -> Iterator[Any]:
-        """The database, closed when the command is done with it."""
+    def db(self, *, create: bool = False) -> Iterator[Any]:
+        """The database, closed when the command is done with it. Only init, crawl, run and demo
+        create one (create=True); for every other command a missing file is a usage error."""
         from storage.db import open_db
 
-        db = open_db(self.config.database)
+        db = open_db(self.config.database, create=create)
         try:
             yield db
         finally:
@@ -48,14 +49,15 @@ def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from regwatch.config import ConfigError
         from regwatch.errors import UsageError
-        from storage.errors import StorageError
+        from storage.errors import MissingDatabase, StorageError
 
         try:
             return fn(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
+        except (MissingDatabase, UsageError) as exc:  # a usage error: one line, exit 2, nothing created
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
         except (ConfigError, StorageError, ValueError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
         except Exception as exc:  # one clear line, never a traceback
@@ -118,7 +120,7 @@ def init(app: AppContext, force: bool) -> None:
         path.write_text(STARTER_CONFIG, "utf-8")
         click.echo(f"wrote {path}")
     app.config_path = str(path)
-    with app.db():
+    with app.db(create=True):
         click.echo(f"database ready: {app.config.database}")
 
 
@@ -130,7 +132,7 @@ def crawl(app: AppContext, sources: tuple[str, ...], full: bool) -> None:
     """One pass: fetch, store, detect changes, queue alerts. Exit 3 if a source was not healthy."""
     from regwatch.crawl import run_crawl
 
-    with app.db():
+    with app.db(create=True):
         pass  # create or migrate the database before the crawl's child process opens it
     outcome = run_crawl(app.config, list(sources) or None, full=full)
     _print_crawl(app, outcome)
@@ -185,25 +187,43 @@ def run(app: AppContext, once: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
 def sources(app: AppContext, fmt: str) -> None:
     """The sources, their schedules and health."""
-    from regwatch.app import source_rows
+    from regwatch.app import source_rows, source_table_rows
     from storage.exports import render
 
-    _emit(render(source_rows(app.config), fmt))
+    rows = source_rows(app.config)
+    _emit(render(source_table_rows(rows) if fmt != "json" else rows, fmt))
+
+
+WHEN_HELP = "a date or time, Beijing time unless zoned (2026-10-01, 2026-10-01T09:30, …Z), today, yesterday or 7d"
 
 
 @cli.command()
 @common_options
-@click.option("--since", help="ISO date or time (UTC) to start from.")
+@click.option("--since", help=f"From this moment: {WHEN_HELP}.")
+@click.option("--until", help=f"Before this moment: {WHEN_HELP}.")
 @click.option("--kind", "kinds", multiple=True, help="Change kind, e.g. list.entry_removed or list.*")
+@click.option("--severity", help="info, warning or critical.")
+@click.option("--category", help="whitelist, criteria, inspection, penalty, related or irrelevant.")
 @click.option("--source", help="Source id (miit, samr).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0),
+              help="The newest N changes; 0 for all.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_ROWS), default="table")
-def changes(app: AppContext, since: str | None, kinds: tuple[str, ...], source: str | None, fmt: str) -> None:
+def changes(app: AppContext, since: str | None, until: str | None, kinds: tuple[str, ...], severity: str | None,
+            category: str | None, source: str | None, limit: int, fmt: str) -> None:
     """What changed, newest last."""
+    from regwatch import filters
+    from regwatch.crawl import enabled_sources
     from storage.exports import render
     from storage.queries import list_changes
 
+    start = filters.utc_iso(filters.parse_moment("--since", since)) if since else None
+    end = filters.utc_iso(filters.parse_moment("--until", until)) if until else None
+    wanted = filters.check_kinds(kinds) or None
+    severity, category = filters.check_severity(severity), filters.check_category(category)
+    source = filters.one_of("--source", source, enabled_sources(app.config, None, every=True))
     with app.db() as db:
-        rows = list_changes(db, since=since, kinds=list(kinds) or None, source=source)
+        rows = list_changes(db, since=start, until=end, kinds=wanted, severity=severity, category=category,
+                            source=source, limit=limit or None, decode_details=fmt != "table")
     columns = ["id", "detected_at", "kind", "what", "severity", "source_id", "summary", "suspect"] \
         if fmt == "table" else None
     _emit(render(rows, fmt, columns))
@@ -240,20 +260,24 @@ def search(app: AppContext, query: tuple[str, ...], limit: int, fmt: str) -> Non
 
 @cli.command(name="list")
 @common_options
-@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD); default today.")
-@click.option("--type", "type_", help="梯次利用 or 再生利用.")
+@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD, Beijing time, today, yesterday or 7d); default today.")
+@click.option("--type", "type_", help="梯次利用, 再生利用, 梯次利用和再生利用 or unspecified.")
 @click.option("--proposed", is_flag=True, help="Include enterprises proposed (公示) but not yet final.")
 @click.option("--format", "fmt", type=click.Choice([*FORMATS_ROWS, "xlsx"]), default="table")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
 def list_cmd(app: AppContext, as_of: str | None, type_: str | None, proposed: bool, fmt: str,
              output: str | None) -> None:
     """The white list as it stood on a date."""
+    from regwatch import filters
     from regwatch.app import white_list
     from storage.exports import render
 
+    day, kind = filters.parse_day("--as-of", as_of), filters.check_type(type_)
     with app.db() as db:
-        rows = white_list(db, as_of, type_, proposed)
-    columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "doc_number", "url"]
+        rows = white_list(db, day, kind, proposed)
+    # dated_by says whether valid_from is the publication day or the day an in-place edit was observed.
+    columns = ["enterprise", "province", "type", "batch", "stage", "valid_from", "dated_by", "published_on",
+               "doc_number", "url"]
     _emit(render(rows, fmt, columns), output)
 
 
@@ -270,12 +294,14 @@ VERIFY_FORMATS = ["table", "json", "csv", "xlsx", "html"]
 def verify(app: AppContext, suppliers: tuple[str, ...], as_of: str | None, fmt: str, output: str | None,
            evidence: str | None) -> None:
     """Check suppliers (names, or a CSV/XLSX/TXT file of names) against the white list."""
+    from regwatch.filters import parse_day
     from regwatch.verify import read_supplier_args, verify_names
     from regwatch.verify_output import render_verification
 
+    day = parse_day("--as-of", as_of)
     names = read_supplier_args(list(suppliers))
     with app.db() as db:
-        rows = verify_names(db, names, as_of=as_of)
+        rows = verify_names(db, names, as_of=day)
         _emit(render_verification(rows, fmt), output)
         if evidence:
             from regwatch.evidence import write_evidence
@@ -467,7 +493,9 @@ def serve(app: AppContext, port: int, host: str) -> None:
     """The web UI (Datasette with the regwatch pages at /-/regwatch/), read-only, bound to localhost."""
     from regwatch.app import LOOPBACK
     from regwatch.web.serve import serve as run_server
+    from storage.db import require_db
 
+    require_db(app.config.database)
     if host not in LOOPBACK:
         click.echo(f"warning: serving on {host}, beyond localhost", err=True)
     click.echo(f"regwatch web UI: http://{host}:{port}/-/regwatch/", err=True)

@@ -38,7 +38,7 @@ def _stored_text(database: str, ref: str) -> tuple[str, str] | None:
     if not _is_stored_ref(ref):
         return None
     kind, _, ident = ref.partition(":")
-    db = open_db(database)
+    db = open_db(database, create=False)  # a reading command never creates a database
     try:
         if kind == "version" and ident.isdigit():
             row = db["versions"].get(int(ident))
@@ -107,7 +107,7 @@ def describe_ref(database: str, ref: str, label: str) -> dict[str, str]:
         sql = "select * from documents where id = ?"
     else:
         sql, ident = "select * from documents where doc_key = ?", canonical
-    db = open_db(database)
+    db = open_db(database, create=False)  # a reading command never creates a database
     try:
         doc = next(iter(db.query(sql, [ident])), None)
     finally:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from regwatch.config import Config
+from regwatch.staleness import check_staleness
 from storage.vocab import GOOD_RUNS
 
 
@@ -41,6 +42,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_SEVERITIES": dict(config.notifier().severities),
         "REGWATCH_FULL": full,
         "REGWATCH_MAX_PAGES": general["max_pages"],
+        "REGWATCH_BACKFILL_PAGES": general["history_pages"],
         "REGWATCH_WITHDRAW_AFTER_RUNS": general["withdraw_after_runs"],
         "REGWATCH_SUSPECT_REMOVAL_SHARE": general["suspect_removal_share"],
         "REGWATCH_FLAPPING_WINDOW": general["flapping_window"],
@@ -53,7 +55,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "ROBOTSTXT_OBEY": general["obey_robots"],
     }
     if not polite:
-        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False})
+        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False})
     return settings
 
 
@@ -68,10 +70,13 @@ def checked_rules_path(config: Config) -> str:
     return ""
 
 
-def enabled_sources(config: Config, wanted: list[str] | None = None) -> list[str]:
+def enabled_sources(config: Config, wanted: list[str] | None = None, *, every: bool = False) -> list[str]:
+    """The sources to crawl: `wanted` (checked), else the enabled ones, or all with every=True."""
     from crawler.sources import load_sources
 
     sources = load_sources(config.sources)
+    if every:
+        return list(sources)
     if wanted:
         unknown = [s for s in wanted if s not in sources]
         if unknown:
@@ -97,6 +102,7 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "REGWATCH_PARENT_PID": str(os.getpid())},
     )
+    _running.add(proc)
     try:
         stdout, stderr = proc.communicate(timeout=budget)
     except subprocess.TimeoutExpired:
@@ -105,10 +111,18 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
         record_overrun(config, ids, budget)
         return CrawlOutcome(statuses={i: "failed" for i in ids}, returncode=3,
                             log=stderr + f"\ncrawl killed after its budget of {budget:g} s")
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    finally:
+        _running.discard(proc)
+        _stopping.discard(proc)
     statuses: dict[str, str] = {}
     for line in stdout.splitlines():
         if line.startswith('{"statuses"'):
             statuses = json.loads(line)["statuses"]
+    check_staleness(config)  # a cron user who runs only `crawl` is told too
     return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=stderr)
 
 
@@ -138,3 +152,19 @@ def record_overrun(config: Config, ids: list[str], budget: float) -> None:
                        routes=config.notifier().route_filters(), overrun=True)
     finally:
         db.close()
+
+
+_running: set[subprocess.Popen[str]] = set()
+_stopping: set[subprocess.Popen[str]] = set()
+
+
+def stop_running_crawls() -> int:
+    """Ask every crawl child of this process to stop (SIGTERM: Scrapy closes its spiders, so
+    each run is stored and recorded before the child exits). Returns how many were asked."""
+    children = [proc for proc in _running if proc not in _stopping]
+    for proc in children:
+        if proc.poll() is None:
+            # Once only: Scrapy takes a second SIGTERM as "stop now", skipping the clean close.
+            _stopping.add(proc)
+            proc.terminate()
+    return len(children)

@@ -7,13 +7,18 @@ Crawls never send, and the notifier never crawls: they meet only in the database
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 import threading
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from options.base import EVERY
 from regwatch.config import Config
+from regwatch.crawl import stop_running_crawls
+from regwatch.staleness import check_staleness
+from storage.db import open_db
 
 if TYPE_CHECKING:
     from apscheduler.triggers.cron import CronTrigger
@@ -63,26 +68,10 @@ def crawl_and_deliver(config: Config, sources: list[str] | None, lock: threading
 
 def deliver(config: Config) -> None:
     from notifier.worker import deliver_due
-    from storage.db import open_db
-
     db = open_db(config.database)
     try:
         stats = deliver_due(db, config.notifier())
         log.info("delivery: %s", stats)
-    finally:
-        db.close()
-
-
-def check_staleness(config: Config) -> None:
-    from crawler.sources import load_sources
-    from storage.db import open_db
-    from storage.health import check_stale
-
-    db = open_db(config.database)
-    try:
-        hours = {s.id: s.stale_after_hours for s in load_sources(config.sources).values()}
-        notifier = config.notifier()
-        check_stale(db, hours, notifier.route_filters(), severities=notifier.severities)
     finally:
         db.close()
 
@@ -111,8 +100,6 @@ def send_scheduled_report(config: Config) -> None:
 def run_daemon(config: Config, *, once: bool = False) -> int:
     import click
 
-    from storage.db import open_db
-
     open_db(config.database).close()
     config.notifier()  # validate routes and channels before anything runs
     reason = preflight(config)
@@ -125,22 +112,70 @@ def run_daemon(config: Config, *, once: bool = False) -> int:
     return _run_forever(config, lock)
 
 
+_UNIT = {"s": 1, "m": 60, "h": 3600}
+
+
+def trigger_for(schedule: str) -> tuple[Any, float]:
+    """The APScheduler trigger for a source's schedule, a cron expression (Asia/Shanghai) or
+    `every 10s` / `every 5m` / `every 2h`, and its interval in seconds."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    match = EVERY.fullmatch(schedule.strip())
+    if match:
+        seconds = float(match.group(1)) * _UNIT[match.group(2).lower()]
+        return IntervalTrigger(seconds=seconds, timezone=SHANGHAI), seconds
+    trigger = CronTrigger.from_crontab(schedule, timezone=SHANGHAI)
+    first = trigger.get_next_fire_time(None, datetime.now(UTC))
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
+    return trigger, (second - first).total_seconds() if first and second else 86400.0
+
+
+def overdue(config: Config, interval: dict[str, float], now: datetime) -> set[str]:
+    """Sources whose last good run is older than their interval (or that never had one)."""
+    db = open_db(config.database)
+    try:
+        last = {row["id"]: row["last_good_run_at"] for row in db.query("select id, last_good_run_at from sources")}
+    finally:
+        db.close()
+    out = set()
+    for source_id, seconds in interval.items():
+        seen = last.get(source_id)
+        when = datetime.fromisoformat(seen) if seen else None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        if when is None or (now - when).total_seconds() > seconds:
+            out.add(source_id)
+    return out
+
+
 def _run_forever(config: Config, lock: threading.Lock) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
 
     from crawler.sources import load_sources
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = BlockingScheduler(timezone=SHANGHAI)
     now = datetime.now(UTC)
-    for source in load_sources(config.sources).values():
-        if not source.enabled:
-            continue
-        # First crawl at once, then on the source's schedule.
-        scheduler.add_job(crawl_and_deliver, CronTrigger.from_crontab(source.schedule, timezone=SHANGHAI),
-                          args=[config, [source.id], lock], id=f"crawl-{source.id}", max_instances=1,
-                          coalesce=True, misfire_grace_time=600, next_run_time=now)
+    sources = [s for s in load_sources(config.sources).values() if s.enabled]
+    triggers = {s.id: trigger_for(s.schedule) for s in sources}
+    due = overdue(config, {sid: seconds for sid, (_, seconds) in triggers.items()}, now)
+    # Sources on the same schedule are crawled together, in one child process: one start-up
+    # (imports, reactor) instead of one each, and no crawl queued behind another's lock.
+    groups: dict[str, list[str]] = {}
+    for source in sources:
+        groups.setdefault(source.schedule, []).append(source.id)
+    for ids in groups.values():
+        # max_instances=2: a crawl that outlasts its interval has the next one wait on the lock and
+        # start the moment it ends, instead of being skipped until the tick after (a whole interval
+        # of latency); coalesce keeps it at one waiting.
+        scheduler.add_job(crawl_and_deliver, triggers[ids[0]][0], args=[config, ids, lock],
+                          id="crawl-" + "+".join(ids), max_instances=2, coalesce=True, misfire_grace_time=600)
+    if due:
+        # At once, the sources whose last good run is older than their interval (a restart after
+        # a pause, or the first run ever); the others wait for their next scheduled time.
+        scheduler.add_job(crawl_and_deliver, "date", run_date=now, args=[config, sorted(due), lock],
+                          id="crawl-overdue", max_instances=1, misfire_grace_time=600)
     scheduler.add_job(deliver, "interval", seconds=30, args=[config], id="deliver", max_instances=1,
                       coalesce=True)
     scheduler.add_job(check_staleness, "interval", minutes=10, args=[config], id="stale", max_instances=1)
@@ -148,9 +183,22 @@ def _run_forever(config: Config, lock: threading.Lock) -> int:
     if trigger is not None:
         scheduler.add_job(send_scheduled_report, trigger, args=[config], id="watch-report", max_instances=1,
                           coalesce=True, misfire_grace_time=3600)
-    log.info("regwatch scheduler started: %s", [j.id for j in scheduler.get_jobs()])
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        # The running crawl is asked to stop too: it stores what it has, records its run, and
+        # exits; then the scheduler waits for that job and the daemon exits 0.
+        log.info("SIGTERM: stopping %d running crawl(s), then exiting", stop_running_crawls())
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    log.info("regwatch scheduler started: %s; at once: %s", [j.id for j in scheduler.get_jobs()], sorted(due))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if scheduler.running:
+            stop_running_crawls()
+            scheduler.shutdown(wait=True)
     return 0

@@ -23,7 +23,7 @@ __all__ = ["FIELDS", "Verifier", "read_supplier_args", "verify_names"]
 
 FIELDS = ("supplier", "status", "matched_name", "score", "how", "reason", "candidates", "batch", "doc_number",
           "published", "url", "evidence_sha256", "since", "listed_url", "removed_on", "removed_by",
-          "removed_url", "entry_id")
+          "removed_url", "entry_id", "warning")
 PROBABLE_AT = 0.75
 AMBIGUOUS_CORE = 4  # a short name of up to this many characters may fit several enterprises
 STATE_ORDER = {"listed": 0, "proposed": 1, "revoked": 2, "dropped": 3, "removed": 4}
@@ -165,6 +165,23 @@ class Verifier:
 
 
 def verify_names(db: Database, names: list[str], *, as_of: str | None = None) -> list[dict[str, Any]]:
-    """One status per supplier: listed, probable, proposed, dropped, revoked, removed, not_found."""
+    """One status per supplier: listed, probable, proposed, dropped, revoked, removed, not_found;
+    or unknown where it would be not_found but a source was never read successfully."""
     verifier = Verifier.load(db, as_of or today_shanghai())
-    return [verifier.verify(name) for name in names]
+    rows = [verifier.verify(name) for name in names]
+    unread = unread_sources(db)
+    if unread:
+        # "Not found" in a database that never read the list is no answer: say so.
+        warning = (f"no good crawl of {', '.join(unread)} in this database yet; "
+                   "not_found cannot be told apart from never read")
+        rows = [{**row, "status": "unknown", "warning": warning} if row["status"] == "not_found" else row
+                for row in rows]
+    return rows
+
+
+def unread_sources(db: Database) -> list[str]:
+    """Sources this database has no good crawl of ('any source' when none was ever crawled)."""
+    rows = list(db.query("select id, last_good_run_at from sources order by id"))
+    if not rows:
+        return ["any source"]
+    return [r["id"] for r in rows if not r["last_good_run_at"]]

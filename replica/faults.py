@@ -12,6 +12,7 @@ import hashlib
 from typing import Any, ClassVar
 
 from replica.sites import BUILD_UNIT_PATH
+from replica.whitelist import edited_list_attachment
 from replica.wire import Reply, Request
 
 
@@ -236,6 +237,25 @@ class Gbk(Fault):
         return reply
 
 
+class ListEdit(Fault):
+    """A list attachment replaced in place: batch `batch`'s file, at the same URL and under an
+    unchanged article page, publishes the enterprise `old` as `new`. Its ETag follows the bytes."""
+
+    name = "list_edit"
+    defaults = {"batch": 2, "old": "", "new": ""}
+
+    def transform(self, request: Request, reply: Reply) -> Reply:
+        if reply.kind != "attachment" or reply.status != 200:
+            return reply
+        data = edited_list_attachment(request.path, int(self.options["batch"]), str(self.options["old"]),
+                                      str(self.options["new"]))
+        if data is not None:
+            reply.body = data
+            etag = '"' + hashlib.sha1(data).hexdigest()[:32] + '"'
+            reply.headers = [(k, etag if k == "ETag" else v) for k, v in reply.headers]
+        return reply
+
+
 class Redesign(Fault):
     """A redesigned template: fragments and articles use other markup; still HTTP 200."""
 
@@ -243,7 +263,7 @@ class Redesign(Fault):
 
 
 BLOCKING_ORDER = ("not_found", "redirect", "ua_check", "jsl521", "ruishu412", "error5xx")
-TRANSFORM_ORDER = ("gbk", "truncate", "hostile")
+TRANSFORM_ORDER = ("list_edit", "gbk", "truncate", "hostile")
 
 
 def make_fault(name: str, options: dict[str, Any]) -> Fault:

@@ -59,6 +59,9 @@ class SiteServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
+    # delayed ACK (about 40 ms) on every keep-alive response. A real server does not stall so.
+    disable_nagle_algorithm = True
     server: SiteServer
 
     def version_string(self) -> str:

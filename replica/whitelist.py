@@ -231,3 +231,18 @@ def revocation_document() -> Document:
 
 def documents() -> list[Document]:
     return [batch_document(spec) for spec in BATCHES] + [revocation_document()]
+
+
+def edited_list_attachment(path: str, batch: int, old: str, new: str) -> bytes | None:
+    """The bytes of `batch`'s list attachment at `path` with the enterprise `old` published as
+    `new`, for a list replaced in place (same URL, same article page); None for other files."""
+    for spec in BATCHES:
+        if spec.batch != batch:
+            continue
+        entries = final_batch6_entries() if spec.key == "batch6-gonggao" else batch_entries(spec.batch)
+        if list_attachment(spec, entries).url_path != path:
+            continue
+        edited = tuple(Entry(new if e.enterprise == old else e.enterprise, e.province, e.type, e.batch)
+                       for e in entries)
+        return list_attachment(spec, edited).build(0)
+    return None

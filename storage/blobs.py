@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from options import default
@@ -22,10 +23,18 @@ def sha256_hex(data: bytes) -> str:
 
 
 class BlobStore:
-    """Blobs live at <root>/<first two hex>/<full hex>."""
+    """Blobs live at <root>/<first two hex>/<full hex>.
 
-    def __init__(self, root: str | Path = DEFAULT_BLOBS) -> None:
+    With `deferred=True` (a crawl's batch), put() writes a temp file without fsync and sync()
+    later fsyncs and renames them all at once, before the transaction that refers to them
+    commits: one round of fsyncs per batch instead of one per blob. A blob only ever appears
+    under its name whole and on disk.
+    """
+
+    def __init__(self, root: str | Path = DEFAULT_BLOBS, *, deferred: bool = False) -> None:
         self.root = Path(root)
+        self.deferred = deferred
+        self._pending: dict[str, str] = {}  # digest -> temp path, written but not yet synced
 
     def path_for(self, digest: str) -> Path:
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -35,20 +44,45 @@ class BlobStore:
     def put(self, data: bytes) -> str:
         digest = sha256_hex(data)
         target = self.path_for(digest)
-        if target.exists():
+        if digest in self._pending or target.exists():
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+                if self.deferred:
+                    self._pending[digest] = tmp
+                    return digest
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
         except BaseException:
+            self._pending.pop(digest, None)
             Path(tmp).unlink(missing_ok=True)
             raise
         return digest
+
+    def sync(self) -> int:
+        """Make every deferred blob durable under its name: fsync, rename, fsync the folders."""
+        folders = set()
+        for digest, tmp in list(self._pending.items()):
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            target = self.path_for(digest)
+            os.replace(tmp, target)
+            folders.add(target.parent)
+            del self._pending[digest]
+        for folder in folders:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return len(folders)
 
     def get(self, digest: str) -> bytes:
         target = self.path_for(digest)
@@ -60,5 +94,22 @@ class BlobStore:
             raise CorruptBlob(f"blob {digest} is corrupt: its bytes hash to {sha256_hex(data)}")
         return data
 
+    def sweep_stale_temp(self, older_than: float = 3600.0) -> int:
+        """Remove temp files a killed writer left behind (never referenced by any row: a row
+        commits only after its blob is renamed into place). Only old ones: another process
+        may be writing right now."""
+        if not self.root.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        removed = 0
+        for tmp in self.root.glob("*/.tmp-*"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
     def exists(self, digest: str) -> bool:
-        return self.path_for(digest).exists()
+        return digest in self._pending or self.path_for(digest).exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from options import default
-from storage.errors import SchemaTooNew
+from storage.errors import MissingDatabase, SchemaTooNew
 from storage.migrations import migrations
 
 DEFAULT_DB = default("database")
@@ -32,9 +32,19 @@ def check_schema_not_newer(db: Database) -> None:
         )
 
 
-def open_db(path: str | Path = DEFAULT_DB, *, migrate: bool = True) -> Database:
-    """Open (and create) the database. Each thread or process must open its own."""
+def require_db(path: str | Path) -> Path:
+    """The path of an existing database, or MissingDatabase naming it and how to create one."""
     path = Path(path)
+    if not path.is_file():
+        raise MissingDatabase(f"no database at {path}; create it with `regwatch init` or a crawl "
+                              "(`regwatch crawl`), or point --db at the right file")
+    return path
+
+
+def open_db(path: str | Path = DEFAULT_DB, *, migrate: bool = True, create: bool = True) -> Database:
+    """Open the database; with create=False (reading commands) a missing file is an error, never
+    a new empty database. Each thread or process must open its own."""
+    path = Path(path) if create else require_db(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)

@@ -36,7 +36,18 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
             "complete": bool(row["complete"]),
             "withdrawn_at": row["withdrawn_at"],
             "needs_review": bool(row["needs_review"]),
+            "attachments": [],
         }
+    # The current version's attachments with their bytes' hash: a white-list page that answers
+    # 304 is still checked for a list file replaced in place under the same address.
+    sql = """
+        select d.doc_key, a.url, a.sha256 from attachments a
+        join documents d on d.current_version_id = a.version_id
+        where d.source_id = ? and a.sha256 is not null order by a.id
+    """
+    for row in db.query(sql, [source_id]):
+        if row["doc_key"] in out:
+            out[row["doc_key"]]["attachments"].append({"url": row["url"], "sha256": row["sha256"]})
     return out
 
 
@@ -55,7 +66,9 @@ def content_fingerprint(doc: IncomingDocument) -> str:
     return h.hexdigest()
 
 
-def insert_version(db: Database, document_id: int, doc: IncomingDocument, fingerprint: str, now: str) -> int:
+def insert_version(db: Database, document_id: int, doc: IncomingDocument, fingerprint: str, now: str,
+                   tokens: str | None = None) -> int:
+    """Append a version; `tokens` are the text's index words when the caller has them already."""
     version_id = db["versions"].insert(
         {
             "document_id": document_id,
@@ -65,7 +78,7 @@ def insert_version(db: Database, document_id: int, doc: IncomingDocument, finger
             "raw_sha256": doc.raw_sha256,
             "title": doc.title,
             "text": doc.text,
-            "tokens": tokens_for_index(doc.text),
+            "tokens": tokens_for_index(doc.text) if tokens is None else tokens,
             "content_hash": fingerprint,
             "criteria_text": doc.criteria_text,
             "http_status": doc.http_status,
@@ -92,11 +105,17 @@ def insert_version(db: Database, document_id: int, doc: IncomingDocument, finger
     return int(version_id)
 
 
-def reindex(db: Database, document_id: int, title: str, text: str, attachments_text: str) -> None:
+def reindex(db: Database, document_id: int, title: str, text: str, attachments_text: str,
+            text_tokens: str | None = None) -> None:
+    """Replace the document's search row. jieba splits at line breaks, so the body's words are
+    the text's words then the attachments' words: the text is segmented once per document."""
+    if text_tokens is None:
+        text_tokens = tokens_for_index(text)
+    body = " ".join(t for t in (text_tokens, tokens_for_index(attachments_text) if attachments_text else "") if t)
     db.execute("delete from documents_fts where document_id = ?", [document_id])
     db.execute(
         "insert into documents_fts (title, body, document_id) values (?, ?, ?)",
-        [tokens_for_index(title), tokens_for_index(text + "\n" + attachments_text), document_id],
+        [tokens_for_index(title), body, document_id],
     )
 
 

@@ -17,5 +17,10 @@ class BlobNotFound(StorageError):
     """No blob with that hash is in the store."""
 
 
+class MissingDatabase(StorageError):
+    """A reading command was pointed at a database that does not exist: creating an empty one
+    would answer "not on the list" for a typo in a path, so it is refused instead."""
+
+
 class QueryTooLong(StorageError):
     """A search query past the length or word cap: refused at once instead of running a minute."""

@@ -11,12 +11,15 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from diff.text import tokens_for_index
 from options import default
 from storage.changes import iso, record_change, utcnow
+from storage.chinese import SHANGHAI
 from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
 from storage.kinds import kind_of
@@ -26,7 +29,7 @@ from storage.model import IncomingDocument
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 from storage.vocab import RELEVANT_CATEGORIES, Category, Severity
 from storage.watchlist import supplier_events
-from storage.whitelist import apply_list_document
+from storage.whitelist import Dating, apply_list_document
 
 
 @dataclass
@@ -56,6 +59,17 @@ def needs_review(doc: IncomingDocument) -> bool:
 
 def _day(doc: IncomingDocument, fallback: str) -> str:
     return (doc.published_at or doc.listed_date or fallback)[:10]
+
+
+def _dating(doc: IncomingDocument, now: str, *, edited: bool) -> Dating:
+    """A list's entries count from its publication day; an edit of a list already stored (an
+    attachment replaced in place) counts from the day it was observed, so `list --as-of` a day
+    before regwatch could have seen it does not show it already."""
+    published = _day(doc, now)
+    if not edited:
+        return Dating(published, published_on=published, observed_at=now)
+    observed = (datetime.fromisoformat(now).astimezone(SHANGHAI)).date().isoformat()
+    return Dating(max(observed, published), published_on=published, observed_at=now, dated_by="observed")
 
 
 def _display(doc: IncomingDocument | dict[str, Any]) -> dict[str, Any]:
@@ -149,9 +163,10 @@ def _ingest_new(db: Database, doc: IncomingDocument, settings: IngestSettings, f
     row = _document_row(doc, now)
     row.update({"first_seen": now, "last_changed": now, "urls": json.dumps([doc.fetched_url])})
     document_id = int(db["documents"].insert(row).last_pk)
-    version_id = insert_version(db, document_id, doc, fingerprint, now)
+    tokens = tokens_for_index(doc.text)  # jieba once per document: the version and the index share it
+    version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
     db["documents"].update(document_id, {"current_version_id": version_id})
-    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments))
+    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result = IngestResult(document_id=document_id, new_version=True)
     if doc.category in RELEVANT or needs_review(doc):
         # A low-confidence verdict reaches the review routes instead of being dropped as irrelevant.
@@ -188,10 +203,11 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
                   details={"versions_seen": [v["id"] for v in recent_versions(db, document_id,
                                                                               settings.flapping_window)]})
         return result
-    version_id = insert_version(db, document_id, doc, fingerprint, now)
+    tokens = tokens_for_index(doc.text)
+    version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
     db["documents"].update(document_id, {**row, "current_version_id": version_id, "last_changed": now,
                                          "flapping": 0})
-    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments))
+    reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result.new_version = True
     if current is not None:
         _edited(db, doc, settings, result, document_id, version_id, current)
@@ -237,7 +253,8 @@ def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettin
         if previous is not None:
             prev_entries = list(db.query("select * from list_entries where document_id = ? and valid_to is null",
                                          [document_id])) or None
-        outcome = apply_list_document(db, doc, document_id, version_id, _day(doc, now),
+        dating = _dating(doc, now, edited=prev_entries is not None)
+        outcome = apply_list_document(db, doc, document_id, version_id, dating.day, dating=dating,
                                       suspect_share=settings.suspect_share, previous_entries=prev_entries)
         result.problems.extend(outcome.problems)
         # One announcement, one message: a route filtering by severity takes all of a 公告's

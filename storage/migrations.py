@@ -268,3 +268,39 @@ def m0004_supplier_watchlist(db: Database) -> None:
          "last_change_id": int, "status": str, "error": str},
         pk="id",
     )
+
+
+@migrations(name="0005_listing_progress")
+def m0005_listing_progress(db: Database) -> None:
+    # How far each listing (a column, or a search keyword) has been read back into its history.
+    # `remaining` counts the rows older than the deepest page read: counted from the bottom, it
+    # stays right when new rows push the old ones down to later pages.
+    db["listing_progress"].create(
+        {"source_id": str, "listing": str, "remaining": int, "total": int, "complete": int, "updated_at": str},
+        pk=("source_id", "listing"),
+        defaults={"complete": 0},
+    )
+
+
+@migrations(name="0006_source_parts_and_observed_dates")
+def m0006_source_parts_and_observed_dates(db: Database) -> None:
+    """Health per part of a source (a column, its listing API, the search API, an attachment kind),
+    and when each list entry was observed beside when it was published."""
+    db["source_parts"].create(
+        {
+            "source_id": str,
+            "part": str,
+            "health": str,
+            "reason": str,
+            "since": str,
+            "last_run_at": str,
+            "last_good_at": str,
+            "last_rows": int,
+        },
+        pk=("source_id", "part"),
+    )
+    # Honest dates: an entry found by an in-place edit is dated by when it was observed, with the
+    # publication date kept beside it; `dated_by` says which of the two valid_from is.
+    db["list_entries"].add_column("published_on", str)
+    db["list_entries"].add_column("observed_at", str)
+    db["list_entries"].add_column("dated_by", str)

@@ -13,13 +13,25 @@ from storage.search import search as search_documents
 
 
 def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | None = None,
-                 source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+                 source: str | None = None, limit: int | None = None, until: str | None = None,
+                 severity: str | None = None, category: str | None = None,
+                 decode_details: bool = True) -> list[dict[str, Any]]:
+    """Changes oldest first; with `limit`, the newest `limit` of them. since/until are UTC ISO
+    times as detected_at stores them (until is exclusive); the CLI validates every value before
+    it gets here. The table view needs no details, so it can skip decoding their JSON."""
     sql = """select c.*, d.title, d.canonical_url as url, d.doc_number from changes c
              left join documents d on d.id = c.document_id where 1=1"""
     params: list[Any] = []
     if since:
         sql += " and c.detected_at >= ?"
         params.append(since)
+    if until:
+        sql += " and c.detected_at < ?"
+        params.append(until)
+    for column, value in (("severity", severity), ("category", category)):
+        if value:
+            sql += f" and c.{column} = ?"
+            params.append(value)
     if kinds:
         parts = []
         for kind in kinds:
@@ -33,13 +45,14 @@ def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | N
     if source:
         sql += " and c.source_id = ?"
         params.append(source)
-    sql += " order by c.id"
     if limit:
-        sql += f" limit {int(limit)}"
+        sql = f"select * from ({sql} order by c.id desc limit {int(limit)}) order by id"
+    else:
+        sql += " order by c.id"
     rows = []
     for row in db.query(sql, params):
         row = dict(row)
-        if row.get("details"):
+        if decode_details and row.get("details"):
             row["details"] = json.loads(row["details"])
         row["what"] = describe(row)  # the shared words: "公示后确认 / confirmed", "撤销 / revoked"
         rows.append(row)

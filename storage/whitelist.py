@@ -56,12 +56,27 @@ def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[d
     return list(db.query(sql, [*stages, day, day]))
 
 
+@dataclass(frozen=True)
+class Dating:
+    """When list entries count from: the publication day, or, for an in-place edit found later,
+    the day regwatch first observed it (never backdated to the publication)."""
+
+    day: str  # valid_from (and valid_to of what it replaces), YYYY-MM-DD, Beijing time
+    published_on: str | None = None
+    observed_at: str | None = None
+    dated_by: str = "published"  # or "observed"
+
+
 def _insert(db: Database, entries: Sequence[ListEntry], doc: IncomingDocument, document_id: int,
-            version_id: int, stage: str, day: str) -> None:
+            version_id: int, stage: str, day: str, dating: Dating | None = None) -> None:
     from diff.names import normalize_name
 
+    dating = dating or Dating(day)
     db["list_entries"].insert_all(
         {
+            "published_on": dating.published_on,
+            "observed_at": dating.observed_at,
+            "dated_by": dating.dated_by,
             "enterprise": e.enterprise,
             "normalized_name": normalize_name(e.enterprise),
             "province": e.province,
@@ -91,11 +106,12 @@ def _close(db: Database, ids: Sequence[int], day: str, document_id: int, reason:
 
 
 def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, version_id: int,
-                        day: str, *, suspect_share: float, previous_entries: list[dict] | None = None
-                        ) -> ListOutcome:
+                        day: str, *, suspect_share: float, previous_entries: list[dict] | None = None,
+                        dating: Dating | None = None) -> ListOutcome:
     """Fold one white-list document into the time series and say what changed.
 
     previous_entries: for an edited document, the entries its previous version contributed.
+    dating: how `day` was chosen (publication, or observation of an in-place edit).
     """
     from diff.entities import diff_entries
     from diff.names import normalize_name
@@ -120,7 +136,7 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
         _close(db, [r["id"] for r in old], day, document_id, "final list published")
     else:
         old = None
-    _insert(db, doc.entries, doc, document_id, version_id, stage, day)
+    _insert(db, doc.entries, doc, document_id, version_id, stage, day, dating)
     batch = doc.batch
     if old is None:
         entries = [_entry_dict(e) for e in doc.entries]

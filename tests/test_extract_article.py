@@ -43,12 +43,12 @@ def test_main_text_keeps_paragraphs_and_drops_chrome() -> None:
 
 def test_table_in_body_is_rendered_and_returned_expanded() -> None:
     article = extract_article(PAGE, URL, SELECTORS, encoding="utf-8")
-    assert article.tables == [[
-        ["序号", "省(区、市)", "企业名称", "类型"],
-        ["1", "浙江省", "示例循环科技(浙江)有限公司", "梯次利用"],
+    assert article.tables == [[  # cells as published: full-width brackets and colons kept
+        ["序号", "省（区、市）", "企业名称", "类型"],
+        ["1", "浙江省", "示例循环科技（浙江）有限公司", "梯次利用"],
         ["2", "浙江省", "示例再生资源浙江有限公司", "再生利用"],
         ["3", "湖南省", "示例新材料湖南有限公司", "梯次利用、再生利用"],
-        ["注:排名不分先后"] * 4,
+        ["注：排名不分先后"] * 4,
     ]]
     lines = article.text.split("\n")
     assert "2\t浙江省\t示例再生资源浙江有限公司\t再生利用" in lines

@@ -322,7 +322,7 @@ def test_docx_merged_cells_and_sections() -> None:
     assert table[1] == ["一、综合利用企业"] * 4  # gridSpan expanded
     assert table[3][1] == "江西省"  # vMerge continuation carries the top value
     assert entries_of(parsed) == [
-        ("示例锂业(江西)有限公司", "江西省", "梯次利用"),
+        ("示例锂业（江西）有限公司", "江西省", "梯次利用"),
         ("示例再生江西有限公司", "江西省", "再生利用"),
         ("示例广东循环有限公司", "广东省", "梯次利用和再生利用"),
     ]

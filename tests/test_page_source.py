@@ -170,7 +170,9 @@ def test_inspect_reads_a_page_source_article_as_the_crawl_does(province, replica
 
 def test_regwatch_sources_lists_a_defined_page_source(province):
     from regwatch.app import source_rows
+    from storage.db import open_db
 
+    open_db(province.config.database).close()  # `sources` reads a database; it never creates one
     rows = {r["id"]: r for r in source_rows(province.config)}
     assert rows[SOURCE]["platform"] == "page" and rows[SOURCE]["health"] == "never crawled"
     assert rows["miit"]["platform"] == "hanweb" and rows["miit"]["unverified"] == ""

@@ -25,7 +25,7 @@ from crawler.extract.htmltext import html_text_and_tables, parse_document
 from crawler.extract.limits import LimitExceeded
 from crawler.extract.listtable import looks_like_header
 from crawler.extract.tabular import normalize_keeping_tabs, table_lines
-from diff.text import normalize
+from diff.text import normalize, tidy
 
 __all__ = [
     "MAX_UNCOMPRESSED",
@@ -217,7 +217,7 @@ def _cell(value) -> str:
     if hasattr(value, "isoformat"):
         text = value.isoformat()
         return text[:-9] if text.endswith("T00:00:00") else text
-    return normalize(str(value))
+    return tidy(str(value))  # cells keep their characters as published (（襄阳） stays full-width)
 
 
 def _trim(rows: list[list[str]]) -> list[list[str]]:
@@ -368,7 +368,7 @@ def _docx_table(tbl) -> list[list[str]]:
             if vmerge is not None and vmerge != "restart" and grid and col < len(grid[-1]):
                 value = grid[-1][col]
             else:
-                value = normalize(_w_text(tc)).replace("\n", " ")
+                value = tidy(_w_text(tc)).replace("\n", " ")
             row.extend([value] * max(1, span))
         cells += len(row)
         grid.append(row)

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import limits
 from crawler.extract.tabular import CELL_MARK, normalize_keeping_tabs
-from crawler.selectors import SelectorSyntaxError
+from crawler.selectors import SelectorSyntaxError, compiled
 from crawler.selectors import select as select_any
-from diff.text import normalize
+from diff.text import normalize, tidy
 
 if TYPE_CHECKING:  # pragma: no cover
     from lxml.html import HtmlElement
 
-__all__ = ["SelectorError", "html_text_and_tables", "one_line", "parse_document", "select"]
+__all__ = ["SelectorError", "compiled", "html_text_and_tables", "one_line", "parse_document", "select"]
 
 
 class SelectorError(ValueError):
@@ -83,9 +83,11 @@ def _finish(parts: list[str]) -> str:
 
 
 def _cell_text(cell) -> str:
+    """A table cell's text, characters as published (the list shows names verbatim)."""
     parts: list[str] = []
     _render(cell, parts, [])
-    return " ".join(line for line in _finish(parts).replace("\t", " ").split("\n") if line)
+    text = tidy(_inline("".join(parts)).replace(_BREAK, "\n").replace(CELL_MARK, " ").replace("\t", " "))
+    return " ".join(line for line in text.split("\n") if line)
 
 
 def _direct_rows(table) -> list:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from crawler.extract.htmltext import one_line, parse_document, select
+from crawler.extract.htmltext import compiled, one_line, parse_document, select
 from diff.text import normalize
 
 __all__ = ["ListingRow", "Pagination", "extract_listing_rows", "pagination_info"]
@@ -27,11 +27,9 @@ class Pagination(NamedTuple):
 
 def _following(row, selector: str, row_selector: str):
     """The first sibling after `row` (before the next row) matching a '+ sel' / '~ sel' spec."""
-    from lxml.cssselect import CSSSelector
-
     combinator, sel = selector[0], selector[1:].strip()
-    match = CSSSelector(sel)
-    is_row = CSSSelector(row_selector)
+    match = compiled(sel)
+    is_row = compiled(row_selector)
     parent = row.getparent()
     candidates = set(match(parent)) if parent is not None else set()
     rows = set(is_row(parent)) if parent is not None else set()
@@ -109,7 +107,7 @@ def pagination_info(fragment_html: str) -> Pagination | None:
     root = parse_document(fragment_html or "")
     if root is None:
         return None
-    candidates = root.cssselect("div.pagination") + root.xpath("//*[@count]")
+    candidates = compiled("div.pagination")(root) + root.xpath("//*[@count]")
     for el in candidates:
         count = _int_attr(el, "count")
         if count is None:

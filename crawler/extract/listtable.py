@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from diff.entities import ListEntry
-from diff.text import normalize
+from diff.text import normalize, tidy
 
 __all__ = ["TYPES", "ListTableResult", "entries_from_tables", "header_roles", "looks_like_header",
            "normalize_type"]
@@ -90,8 +90,10 @@ def looks_like_header(row: list[str]) -> bool:
 
 
 def _join_wrapped(cell: str) -> str:
-    """A name wrapped inside its cell ('…科技有\\n限公司') is one name: drop breaks between CJK."""
-    text = normalize(cell or "")
+    """A name wrapped inside its cell ('…科技有\\n限公司') is one name: drop breaks between CJK.
+    Characters stay as published (（襄阳） is not folded to (襄阳)): names are matched by their
+    normalised key, never rewritten."""
+    text = tidy(cell or "")
     text = re.sub(r"(?<=[\u4e00-\u9fff()（）])\s+(?=[\u4e00-\u9fff()（）])", "", text)
     return re.sub(r"\s+", " ", text).strip()
 

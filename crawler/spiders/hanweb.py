@@ -6,6 +6,7 @@ API for keyword discovery. Everything site-specific comes from sources.toml.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -17,14 +18,21 @@ import scrapy
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.backfill import Backfill
 from crawler.challenge import detect_challenge
+from crawler.extract.attachments import parse_attachment
 from crawler.extract.listing import extract_listing_rows, pagination_info
 from crawler.extract.sandbox import extract_article_bounded
-from crawler.health import CrawlHealth
+from crawler.health import SEARCH_PART, CrawlHealth, attachment_part, column_part, listing_part
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 from options import default
-from storage.vocab import CONTENT_CATEGORIES
+from storage.progress import load_progress
+from storage.vocab import CONTENT_CATEGORIES, Category, Health
+
+# Scrapy serves higher priorities first: a first run against the real sites reads the keyword
+# search and the newest listing pages (and their articles) before any history.
+PRIORITY_SEARCH, PRIORITY_TOP, PRIORITY_HISTORY = 30, 20, 0
 
 # Documents a compliance team answers for: re-checked (conditionally) on every run, so edits and
 # withdrawals are seen. Other known documents are fetched again only when their listing row changes.
@@ -72,6 +80,7 @@ class HanwebSpider(scrapy.Spider):
         self.health = CrawlHealth()
         self.full = False
         self.max_pages: int = default("max_pages")
+        self.backfill = Backfill({}, default("history_pages"))
         self.only_url = ""
         self._rechecked = False
 
@@ -85,7 +94,8 @@ class HanwebSpider(scrapy.Spider):
         spider.full = str(full).lower() in ("1", "true", "yes")
         spider.max_pages = settings.getint("REGWATCH_MAX_PAGES", default("max_pages"))
         spider.only_url = settings.get("REGWATCH_ONLY_URL") or ""
-        spider.known = _load_known(settings.get("REGWATCH_DB"), spider.name)
+        spider.known, progress = _load_known(settings.get("REGWATCH_DB"), spider.name)
+        spider.backfill = Backfill(progress, settings.getint("REGWATCH_BACKFILL_PAGES", default("history_pages")))
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
         return spider
 
@@ -99,7 +109,7 @@ class HanwebSpider(scrapy.Spider):
                                 {"column": None, "listed_title": None, "listed_date": None}, None)
             return
         for column in self.source.columns:
-            yield self._request(self.source.url(column.path), self.parse_shell,
+            yield self._request(self.source.url(column.path), self.parse_shell, priority=PRIORITY_TOP,
                                 referer=home, cb_kwargs={"column": column.name})
         search = self.source.search
         for keyword in search.get("keywords", []) if search else []:
@@ -113,14 +123,14 @@ class HanwebSpider(scrapy.Spider):
         meta.setdefault("handle_httpstatus_all", True)
         return Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta, **kwargs)
 
-    def _blocked_or_failed(self, response: Response, what: str) -> bool:
-        """Record a challenge or HTTP error; True when the response carries no content."""
+    def _blocked_or_failed(self, response: Response, what: str, part: str | None = None) -> bool:
+        """Record a challenge or HTTP error against `part`; True when the response carries no content."""
         reason = detect_challenge(response.status, response.headers, response.body)
         if reason:
-            self.health.blocked(response.url, response.status, reason)
+            self.health.blocked(response.url, response.status, reason, part)
             return True
         if response.status >= 300 and response.status != 304:  # a 3xx body is never content
-            self.health.error(response.url, f"{what}: HTTP {response.status}")
+            self.health.error(response.url, f"{what}: HTTP {response.status}", part)
             return True
         return False
 
@@ -149,25 +159,28 @@ class HanwebSpider(scrapy.Spider):
         return response.request.replace(url=target, meta=meta, headers=headers, dont_filter=True)
 
     def parse_shell(self, response: Response, column: str) -> Iterator[Request]:
-        if self._blocked_or_failed(response, "column page"):
+        if self._blocked_or_failed(response, "column page", column_part(column)):
             self.health.listing_failed()
             return
+        self.health.part_ok(column_part(column))
         assert self.source is not None
         selector = self.source.unit.get("shell_script", "script[queryData]")
         script = response.css(selector)
         api = script.attrib.get("url") if script else None
         query_text = script.attrib.get("querydata") or script.attrib.get("queryData") if script else None
         if not api or not query_text:
-            self.health.broken(response.url, f"column {column}: no unitbuild script with url and queryData")
+            self.health.broken(response.url, f"column {column}: no unitbuild script with url and queryData",
+                               column_part(column))
             return
         query = parse_query_data(query_text)
         if not query.get("pageId"):
-            self.health.broken(response.url, f"column {column}: queryData has no pageId")
+            self.health.broken(response.url, f"column {column}: queryData has no pageId", column_part(column))
             return
         yield from self._unit_page(response.url, api, query, column, 1)
 
     def _unit_page(self, shell_url: str, api: str, query: dict[str, str], column: str,
-                   page: int) -> Iterator[Request]:
+                   page: int, budget: int = 0) -> Iterator[Request]:
+        """A page of the column's listing API; `budget` > 0 marks a page of history (backfill)."""
         assert self.source is not None
         params = dict(query)
         if page > 1:
@@ -175,12 +188,14 @@ class HanwebSpider(scrapy.Spider):
             params["paramJson"] = json.dumps({"pageNo": page, "pageSize": size}, separators=(",", ":"))
         url = urljoin(shell_url, api) + "?" + urlencode(params)
         yield self._request(self.source.to_local(url), self.parse_unit, referer=shell_url,
+                            priority=PRIORITY_HISTORY if budget else PRIORITY_TOP - min(page, 10),
                             cb_kwargs={"shell_url": shell_url, "api": api, "query": query,
-                                       "column": column, "page": page})
+                                       "column": column, "page": page, "budget": budget})
 
     def parse_unit(self, response: Response, shell_url: str, api: str, query: dict[str, str],
-                   column: str, page: int) -> Iterator[Request]:
-        if self._blocked_or_failed(response, "listing API"):
+                   column: str, page: int, budget: int = 0) -> Iterator[Request]:
+        part = listing_part(column)
+        if self._blocked_or_failed(response, "listing API", part):
             self.health.listing_failed()
             return
         try:
@@ -188,41 +203,67 @@ class HanwebSpider(scrapy.Spider):
             html = envelope["data"]["html"]
             ok = str(envelope.get("code")) == "200" and envelope.get("success", True) is not False
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.health.broken(response.url, f"column {column}: listing API answered no JSON envelope")
+            self.health.broken(response.url, f"column {column}: listing API answered no JSON envelope", part)
             return
         if not ok or not isinstance(html, str):
-            self.health.broken(response.url, f"column {column}: listing API refused: {envelope.get('message')}")
+            self.health.broken(response.url, f"column {column}: listing API refused: {envelope.get('message')}",
+                               part)
             return
         assert self.source is not None
         rows = extract_listing_rows(html, response.url, self.source.listing)
         if not rows:
             if page == 1:
-                self.health.broken(response.url, f"column {column}: the listing selectors found no rows")
+                self.health.broken(response.url, f"column {column}: the listing selectors found no rows", part)
             return  # past the last page: nothing more to read
-        self.health.listing_ok(len(rows))
+        self.health.listing_ok(len(rows), part)
         fresh = False
+        priority = PRIORITY_HISTORY if budget else PRIORITY_TOP - 5
         for row in rows:
-            request, is_fresh = self._article_request(row.url, shell_url, column, row.title, row.date_text)
+            request, is_fresh = self._article_request(row.url, shell_url, column, row.title, row.date_text,
+                                                      priority=priority)
             fresh = fresh or is_fresh
             if request is not None:
                 yield request
         info = pagination_info(html)
         per_page = info.rows if info is not None and info.rows else int(self.source.unit.get("page_size", len(rows)))
-        more = info is not None and page * per_page < info.count
-        if more and page < self.max_pages and (self.full or fresh):
-            yield from self._unit_page(shell_url, api, query, column, page + 1)
+        count = info.count if info is not None else len(rows)
+        for next_page, next_budget in self._next_pages(column, page, per_page, count, fresh, budget):
+            yield from self._unit_page(shell_url, api, query, column, next_page, next_budget)
 
-    def _search_request(self, keyword: str, page: int) -> Request:
+    def _next_pages(self, listing: str, page: int, per_page: int, count: int, fresh: bool,
+                    budget: int) -> list[tuple[int, int]]:
+        """What to read after this page: the next newest page while the newest bring news (all
+        of them with --full), then pages of history from where the last run stopped."""
+        self.backfill.page_read(listing, page, per_page, count)
+        if page * per_page >= count:
+            return []  # the last page
+        if budget:
+            return [(page + 1, budget - 1)] if budget > 1 else []
+        if not self.full and not self.backfill.seen_before(listing):
+            # A first run reads the newest page of each listing (and the search) only, so the
+            # white list and the criteria are in the database within minutes at a polite delay;
+            # the history starts with the next run.
+            return []
+        if self.full or (fresh and self.backfill.seen_before(listing)):
+            if self.full or page < self.max_pages:
+                return [(page + 1, 0)]
+            self.backfill.stopped_early(listing, page, per_page, count)
+            self.health.note(f"{listing}: new rows beyond page {self.max_pages}; the rest is read as history")
+        start = self.backfill.resume_page(listing, per_page, count, after=page)
+        return [(start, self.backfill.pages_per_run)] if start is not None else []
+
+    def _search_request(self, keyword: str, page: int, budget: int = 0) -> Request:
         assert self.source is not None
         search = self.source.search
         params = {**search.get("params", {}), "q": keyword, "pg": str(search.get("page_size", 20)),
                   "p": str(page)}
         url = self.source.url(search["path"]) + "?" + urlencode(params)
         return self._request(url, self.parse_search, referer=self.source.url(search.get("referer", "/")),
-                             cb_kwargs={"keyword": keyword, "page": page})
+                             priority=PRIORITY_HISTORY if budget else PRIORITY_SEARCH - min(page, 10),
+                             cb_kwargs={"keyword": keyword, "page": page, "budget": budget})
 
-    def parse_search(self, response: Response, keyword: str, page: int) -> Iterator[Request]:
-        if self._blocked_or_failed(response, "search API"):
+    def parse_search(self, response: Response, keyword: str, page: int, budget: int = 0) -> Iterator[Request]:
+        if self._blocked_or_failed(response, "search API", SEARCH_PART):
             self.health.listing_failed()
             return
         try:
@@ -230,9 +271,9 @@ class HanwebSpider(scrapy.Spider):
             hits = result.get("dataResults") or []
             total = int(result.get("totalHits") or result.get("total") or 0)
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.health.broken(response.url, f"search {keyword}: answered no searchResult")
+            self.health.broken(response.url, f"search {keyword}: answered no searchResult", SEARCH_PART)
             return
-        self.health.listing_ok(len(hits))
+        self.health.listing_ok(len(hits), SEARCH_PART)
         fresh = False
         for hit in hits:
             data = hit.get("data") or ((hit.get("groupData") or [{}])[0].get("data")) or {}
@@ -240,17 +281,18 @@ class HanwebSpider(scrapy.Spider):
             if not url:
                 continue
             title = re.sub(r"<[^>]+>", "", str(data.get("title") or data.get("title_text") or ""))
-            request, is_fresh = self._article_request(url, response.url, f"search:{keyword}", title, None)
+            request, is_fresh = self._article_request(url, response.url, f"search:{keyword}", title, None,
+                                                      priority=PRIORITY_HISTORY if budget else PRIORITY_SEARCH - 5)
             fresh = fresh or is_fresh
             if request is not None:
                 yield request
         size = int(self.source.search.get("page_size", 20)) if self.source else 20
-        if (self.full or fresh) and page * size < total and page < self.max_pages:
-            yield self._search_request(keyword, page + 1)
+        for next_page, next_budget in self._next_pages(f"search:{keyword}", page, size, total, fresh, budget):
+            yield self._search_request(keyword, next_page, next_budget)
 
     # --- articles ----------------------------------------------------------------------------
     def _article_request(self, href: str, referer: str, column: str, title: str | None,
-                         date_text: str | None) -> tuple[Request | None, bool]:
+                         date_text: str | None, priority: int = 0) -> tuple[Request | None, bool]:
         """The request for a listed article (None when this run already has it), and whether
         the row is new or changed, which decides whether paging goes on."""
         assert self.source is not None
@@ -273,19 +315,22 @@ class HanwebSpider(scrapy.Spider):
             # so the validators sent are the ones that page gave.
             local = self.source.to_local(known["url"])
         if known is None or not known.get("complete"):
-            return self._article(local, referer, ctx, None), True
+            return self._article(local, referer, ctx, None, priority), True
         if not watched_closely(known) and not fresh and not self.full:
             return None, False
-        return self._article(local, referer, ctx, known), bool(fresh)
+        return self._article(local, referer, ctx, known, priority), bool(fresh)
 
-    def _article(self, url: str, referer: str, ctx: dict[str, Any], known: dict[str, Any] | None) -> Request:
+    def _article(self, url: str, referer: str, ctx: dict[str, Any], known: dict[str, Any] | None,
+                 priority: int = 0) -> Request:
         headers: dict[str, str] = {}
         if known and not self.full:
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
-        return self._request(url, self.parse_article, referer=referer, headers=headers,
+        if known and known.get("category") == Category.WHITELIST and known.get("attachments"):
+            ctx = {**ctx, "attachments": known["attachments"]}
+        return self._request(url, self.parse_article, referer=referer, headers=headers, priority=priority,
                              cb_kwargs={"ctx": ctx}, dont_filter=False)
 
     def parse_article(self, response: Response, ctx: dict[str, Any]) -> Iterator[Any]:
@@ -311,6 +356,10 @@ class HanwebSpider(scrapy.Spider):
         if response.status == 304:
             item.outcome = "not_modified"
             self.health.article_ok()
+            if ctx.get("attachments"):
+                # An unchanged page can hide a list file replaced in place: check the files first.
+                yield from self._check_attachments(item, ctx, 0, response.url)
+                return
             yield item
             return
         if response.status in (404, 410):
@@ -363,7 +412,8 @@ class HanwebSpider(scrapy.Spider):
             yield Request(attachment.url, callback=self.parse_attachment,
                           errback=self.on_attachment_error, headers={"Referer": referer},
                           meta={"handle_httpstatus_all": True, "item": item, "index": index,
-                                "referer": referer}, dont_filter=True)
+                                "referer": referer}, dont_filter=True,
+                          priority=PRIORITY_SEARCH + 5)  # finishes a document already begun
             return
         yield item
 
@@ -380,9 +430,11 @@ class HanwebSpider(scrapy.Spider):
                 return
         if reason or response.status >= 300:
             attachment.error = reason or f"HTTP {response.status}"
-            self.health.error(response.url, f"attachment: {attachment.error}")
+            part = attachment_part(_attachment_kind(attachment.url))
             if reason:
-                self.health.blocked(response.url, response.status, reason)
+                self.health.blocked(response.url, response.status, reason, part)
+            else:
+                self.health.error(response.url, f"attachment: {attachment.error}", part)
         else:
             attachment.body = response.body
             attachment.media_type = _header(response, b"Content-Type")
@@ -393,13 +445,60 @@ class HanwebSpider(scrapy.Spider):
         item: DocumentItem = request.meta["item"]
         index: int = request.meta["index"]
         item.attachments[index].error = f"download failed: {failure.getErrorMessage()}"
-        self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}")
+        self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}",
+                          attachment_part(_attachment_kind(request.url)))
         yield from self._next_attachment(item, index + 1, request.meta["referer"])
+
+    def _check_attachments(self, item: DocumentItem, ctx: dict[str, Any], index: int,
+                           page_url: str) -> Iterator[Any]:
+        """Fetch a white-list page's stored attachments in turn; if one's bytes changed, read the
+        page again in full (so the edit is stored like any other), else report it unchanged."""
+        assert self.source is not None
+        stored = ctx["attachments"]
+        while index < len(stored):
+            url = self.source.to_local(stored[index]["url"])
+            if self.source.allows(url):
+                yield Request(url, callback=self.parse_attachment_check, errback=self.on_attachment_check_error,
+                              headers={"Referer": page_url}, dont_filter=True,
+                              meta={"handle_httpstatus_all": True, "item": item, "ctx": ctx, "index": index,
+                                    "page_url": page_url})
+                return
+            index += 1
+        yield item
+
+    def parse_attachment_check(self, response: Response) -> Iterator[Any]:
+        item, ctx, index = response.meta["item"], response.meta["ctx"], response.meta["index"]
+        page_url = response.meta["page_url"]
+        part = attachment_part(_attachment_kind(response.url))
+        if self._blocked_or_failed(response, "attachment", part):
+            yield item  # cannot tell; the page itself answered unchanged
+            return
+        if hashlib.sha256(response.body).hexdigest() != ctx["attachments"][index]["sha256"]:
+            name = response.url.rsplit("/", 1)[-1]
+            parsed = parse_attachment(response.body, name, _header(response, b"Content-Type"))
+            if parsed.status != "ok":
+                # Garbage is never an edit: keep what was stored, and say the file could not be read.
+                self.health.part_failed(part, Health.DEGRADED, f"{response.url}: {parsed.error}")
+                self.health.note(f"attachment could not be read ({parsed.error}): {response.url}")
+                yield item
+                return
+            self.crawler.stats.inc_value("regwatch/attachments_replaced_in_place")
+            fresh = {k: v for k, v in ctx.items() if k != "attachments"}
+            yield self._request(page_url, self.parse_article, referer=self.source.url("/") if self.source else None,
+                                cb_kwargs={"ctx": fresh}, dont_filter=True)
+            return
+        yield from self._check_attachments(item, ctx, index + 1, page_url)
+
+    def on_attachment_check_error(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        self.health.error(request.url, f"attachment download failed: {failure.getErrorMessage()}",
+                          attachment_part(_attachment_kind(request.url)))
+        yield request.meta["item"]
 
     def on_error(self, failure: Any) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self.health.error(url, f"download failed: {failure.getErrorMessage()}")
+        self.health.error(url, f"download failed: {failure.getErrorMessage()}", _part_of(request, self))
         if request is not None and request.callback in (self.parse_shell, self.parse_unit, self.parse_search):
             self.health.listing_failed()
         elif request is not None:
@@ -408,8 +507,12 @@ class HanwebSpider(scrapy.Spider):
     # --- withdrawal checks ------------------------------------------------------------------------
     def _on_idle(self, spider: scrapy.Spider) -> None:
         """Once the listings are done, re-check relevant documents no listing showed this run,
-        so a withdrawal (404/410) is noticed; a vanished listing row alone proves nothing."""
-        if spider is not self or self._rechecked or self.only_url or not self.health.listings_healthy():
+        so an edit or a withdrawal (404/410) is noticed; a vanished listing row alone proves nothing.
+
+        This runs whatever else failed: a failing listing or search API must not hide an edit of
+        a watched document. Only the withdrawal decision waits for complete listings (pipelines).
+        """
+        if spider is not self or self._rechecked or self.only_url:
             return
         self._rechecked = True
         assert self.source is not None
@@ -437,19 +540,40 @@ class HanwebSpider(scrapy.Spider):
         return datetime.now(UTC) - since <= timedelta(days=days)
 
 
+def _attachment_kind(url: str) -> str:
+    """An attachment's kind for health, by its extension (pdf, docx, xlsx…); 'other' when none."""
+    suffix = urlsplit(url).path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+    return suffix if suffix.isalnum() and len(suffix) <= 5 else "other"
+
+
+def _part_of(request: Request | None, spider: HanwebSpider) -> str | None:
+    """The part a failed request belonged to: its column page, listing API or the search API."""
+    if request is None:
+        return None
+    column = (request.cb_kwargs or {}).get("column")
+    if request.callback == spider.parse_shell and column:
+        return column_part(column)
+    if request.callback == spider.parse_unit and column:
+        return listing_part(column)
+    if request.callback == spider.parse_search:
+        return SEARCH_PART
+    return None
+
+
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
 
 
-def _load_known(db_path: str | None, source_id: str) -> dict[str, dict[str, Any]]:
+def _load_known(db_path: str | None, source_id: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The source's known documents and its listings' backfill progress."""
     if not db_path:
-        return {}
+        return {}, {}
     from storage.db import open_db
     from storage.documents import known_documents
 
     db = open_db(db_path)
     try:
-        return known_documents(db, source_id)
+        return known_documents(db, source_id), load_progress(db, source_id)
     finally:
         db.close()

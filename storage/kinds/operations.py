@@ -21,6 +21,8 @@ class HealthDetails(Details):
     state: str | None = None  # a storage.vocab.Health value
     previous: str | None = None
     reason: str | None = None
+    part: str | None = None  # the parts whose state changed, failing ones first ("column 公告")
+    parts: list[dict[str, str]] | None = None  # each: part, state, previous, reason
 
 
 def _state_zh(state: str) -> str:
@@ -39,8 +41,10 @@ class SourceHealth(ChangeKind):
     sample = {
         "category": None, "authority": None, "document_id": None, "evidence": {},
         "summary": "数据源被拦截：HTTP 412",
-        "details": {"source": "miit-jns-wjfb", "state": "blocked", "previous": "ok",
-                    "reason": "HTTP 412 with a JavaScript cookie challenge on 3 consecutive requests"},
+        "details": {"source": "miit", "state": "blocked", "previous": "ok", "part": "listing API 公告",
+                    "reason": "HTTP 412 with a JavaScript cookie challenge on 3 consecutive requests",
+                    "parts": [{"part": "listing API 公告", "state": "blocked", "previous": "ok",
+                               "reason": "Ruishu-style challenge (HTTP 412)"}]},
     }
 
     @classmethod
@@ -54,13 +58,21 @@ class SourceHealth(ChangeKind):
         state = str(details.state or "?")
         state_zh = "已恢复" if state == Health.OK else _state_zh(state)
         gloss = "recovered" if state == Health.OK else f"is {state}"
-        return f"【运维】数据源 {source} {state_zh}", f"Source {source} {gloss}"
+        part = f"（{details.part}）" if details.part else ""
+        # The gloss stays ASCII: a column's Chinese name is in the Chinese headline only.
+        part_en = ("" if not details.part else f" ({details.part})" if details.part.isascii()
+                   else f" ({len(details.parts or []) or 1} part(s): see the Chinese line)")
+        return f"【运维】数据源 {source} {state_zh}{part}", f"Source {source} {gloss}{part_en}"
 
     @classmethod
     def build_body(cls, body: Body, details: HealthDetails, change: Mapping[str, Any]) -> None:
         state, previous = str(details.state or "?"), str(details.previous or "?")
         body.facts.append(("数据源 / Source", str(details.source or change.get("source_id") or "?")))
         body.facts.append(("状态 / State", f"{_state_zh(previous)} ({previous}) → {_state_zh(state)} ({state})"))
+        for part in details.parts or []:
+            body.facts.append((f"部分 / Part：{part.get('part', '?')}",
+                               f"{_state_zh(str(part.get('previous')))} → {_state_zh(str(part.get('state')))}"
+                               + (f"：{part['reason']}" if part.get("reason") else "")))
         if details.reason:
             body.notes.append(f"原因 / Reason：{details.reason}")
 
