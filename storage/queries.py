@@ -52,9 +52,11 @@ def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | N
     rows = []
     for row in db.query(sql, params):
         row = dict(row)
-        if decode_details and row.get("details"):
-            row["details"] = json.loads(row["details"])
-        row["what"] = describe(row)  # the shared words: "公示后确认 / confirmed", "撤销 / revoked"
+        details = json.loads(row["details"]) if row.get("details") else None
+        # the shared words ("公示后确认 / confirmed", "撤销 / revoked") need the details, decoded or not
+        row["what"] = describe({**row, "details": details})
+        if decode_details and details is not None:
+            row["details"] = details
         rows.append(row)
     return rows
 
