@@ -1,7 +1,7 @@
 # make run       — install into .venv and run the main job (regwatch run) on the embedded defaults
 # make test      — install into .venv (dev and demo extras): ruff, mypy, then every test
 # make test-fast — the inner loop: every test but the replica crawls (-m "not integration")
-# make screenshots — the web UI's pages at 1280 px into docs/screenshots/
+# make screenshots — the web UI's pages at 1280 px and the alert emails at 1280 and 400 px into docs/screenshots/
 # make demo      — the whole cycle offline against the replica, with local mail and chat sinks
 # make bench     — benchmarks against the scaled replica; prints figures, asserts nothing about time
 # make fuzz      — the long fuzz campaign over every reader of hostile input (CI runs a short one)
@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint typecheck bench demo fuzz clean browser screenshots
+.PHONY: install run test test-fast lint typecheck bench demo fuzz clean browser screenshots screenshots-alerts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench: $(BENCH_STAMP)
 
 screenshots: $(STAMP) browser
 	$(BIN)/python -m tests.screenshots docs/screenshots
+	$(BIN)/python tools/screenshots_alerts.py
+
+# Only the alert emails (the 公示, the 公告, the criteria draft at 1280 and 400 px).
+screenshots-alerts: $(STAMP) browser
+	$(BIN)/python tools/screenshots_alerts.py
 
 demo: $(STAMP)
 	$(BIN)/regwatch demo

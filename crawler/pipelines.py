@@ -47,6 +47,7 @@ class StoragePipeline:
             suspect_share=settings.getfloat("REGWATCH_SUSPECT_REMOVAL_SHARE", default("suspect_removal_share")),
             flapping_window=settings.getint("REGWATCH_FLAPPING_WINDOW", default("flapping_window")),
             withdraw_after=settings.getint("REGWATCH_WITHDRAW_AFTER_RUNS", default("withdraw_after_runs")),
+            severities=settings.getdict("REGWATCH_SEVERITIES"),
         )
         rules_path = settings.get("REGWATCH_CLASSIFY_RULES")
         self.rules = load_rules(rules_path) if rules_path else None

@@ -28,6 +28,7 @@ class RunBookkeeping:
         self.crawler = crawler
         self.db_path = db_path
         self.routes = iter_routes(crawler.settings.getlist("REGWATCH_ROUTES"))
+        self.severities = crawler.settings.getdict("REGWATCH_SEVERITIES")
         self.started_at = ""
 
     @classmethod
@@ -72,6 +73,7 @@ class RunBookkeeping:
                 problems=health.notes,
                 parts=health.part_states() if hasattr(health, "part_states") else None,
                 routes=self.routes,
+                severities=self.severities,
             )
         finally:
             writer.release()

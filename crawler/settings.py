@@ -80,6 +80,8 @@ REGWATCH_BLOBS = GENERAL["blobs"].default
 REGWATCH_SOURCE_OVERRIDES: dict[str, dict[str, object]] = {}
 # route filters as dicts (storage.routing.RouteFilter fields)
 REGWATCH_ROUTES: list[dict[str, object]] = []
+# per-kind severity overrides ([severity] in regwatch.toml)
+REGWATCH_SEVERITIES: dict[str, str] = {}
 REGWATCH_FULL = False               # read every listing page, not just until known rows
 REGWATCH_MAX_PAGES = GENERAL["max_pages"].default
 REGWATCH_BACKFILL_PAGES = GENERAL["history_pages"].default   # listing pages of history per run

@@ -6,6 +6,7 @@ renderer escapes for its own target. That keeps escaping in one place per format
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,8 +92,14 @@ def _links(change: Mapping[str, Any]) -> list[tuple[str, str]]:
         links.append(("原文 / Original", str(change["url"])))
     for att in change.get("attachments") or []:
         if isinstance(att, Mapping) and att.get("url"):
-            links.append((f"附件 / Attachment：{att.get('name') or att['url']}", str(att["url"])))
+            links.append((f"附件 / Attachment：{attachment_name(att)}", str(att["url"])))
     return links
+
+
+def attachment_name(att: Mapping[str, Any]) -> str:
+    """The file name without a leading "附件：" the site put there (no "附件：附件：")."""
+    name = str(att.get("name") or att.get("url") or "")
+    return re.sub(r"^\s*附件\s*\d*\s*[：:]\s*", "", name) or name
 
 
 def _evidence(change: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -105,7 +112,7 @@ def _evidence(change: Mapping[str, Any]) -> list[tuple[str, str]]:
                 out.append((label, str(ev[key])))
     for att in change.get("attachments") or []:
         if isinstance(att, Mapping) and att.get("sha256"):
-            out.append((f"附件 SHA-256 / attachment：{att.get('name') or ''}", str(att["sha256"])))
+            out.append(("附件 SHA-256 / attachment", f"{att['sha256']}（{attachment_name(att)}）"))
     if change.get("id") is not None:
         out.append(("变更编号 / change id", str(change["id"])))
     return out

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from notifier.channels import Channel, build_channel
-from options import NOTIFY, ROUTE, ConfigError, validate
+from notifier.render import Style
+from notifier.render.templates import TEMPLATE_NAMES
+from options import NOTIFY, ROUTE, SERVE, ConfigError, validate
 from storage.kinds import stored_kinds
 from storage.routing import DEFAULT_ROUTES, RouteFilter
-from storage.vocab import CONTENT_CATEGORIES, Authority, Category
+from storage.vocab import CONTENT_CATEGORIES, Authority, Category, Severity
 
 __all__ = ["NotifierConfig", "NotifySettings", "parse_notifier_config"]
 
@@ -48,6 +51,8 @@ class NotifierConfig:
     notify: NotifySettings = field(default_factory=lambda: NotifySettings.parse({}))
     channels: dict[str, Channel] = field(default_factory=dict)
     routes: tuple[RouteFilter, ...] = DEFAULT_ROUTES
+    severities: dict[str, str] = field(default_factory=dict)  # per-kind overrides, [severity]
+    public_url: str = ""  # [serve] public_url: alerts link to {public_url}/-/regwatch/change/{id}
 
     def route_filters(self) -> list[RouteFilter]:
         """What the crawl passes to storage.changes.record_change."""
@@ -58,6 +63,13 @@ class NotifierConfig:
 
     def channel(self, name: str) -> Channel | None:
         return self.channels.get(name)
+
+    def style(self, route_name: str) -> Style:
+        """How a route's messages look: its format and templates, and the web UI's address."""
+        route = self.route(route_name)
+        if route is None:
+            return Style(public_url=self.public_url)
+        return Style(route.format, route.templates or None, self.public_url)
 
     def digest_routes(self) -> frozenset[str]:
         return frozenset(r.name for r in self.routes if r.mode == "digest")
@@ -71,12 +83,27 @@ def parse_notifier_config(cfg: Mapping[str, Any]) -> NotifierConfig:
         channels[name] = build_channel(name, settings)
     route_tables = _table(cfg, "routes")
     routes = [_route(name, settings, channels) for name, settings in route_tables.items()]
+    severities = severity_overrides(_table(cfg, "severity"))
+    public_url = str(validate("serve", SERVE, _table(cfg, "serve"))["public_url"] or "").rstrip("/")
     if not routes:
-        return NotifierConfig(notify, channels, DEFAULT_ROUTES)
+        return NotifierConfig(notify, channels, DEFAULT_ROUTES, severities, public_url)
     if not any(r.ops for r in routes):
         name = "ops" if "ops" not in route_tables else "ops-log"
         routes.append(RouteFilter(name=name, channels=(BUILTIN_LOG,), categories=(), ops=True))
-    return NotifierConfig(notify, channels, tuple(routes))
+    return NotifierConfig(notify, channels, tuple(routes), severities, public_url)
+
+
+def severity_overrides(table: Mapping[str, Any]) -> dict[str, str]:
+    """[severity] "list.entry_added" = "warning": a user's severity for a kind, checked here."""
+    known = stored_kinds()
+    out = {}
+    for kind, value in table.items():
+        if kind not in known:
+            raise ConfigError(f"severity: {kind!r} is not a change kind; kinds: {', '.join(known)}")
+        if value not in Severity.values():
+            raise ConfigError(f"severity.{kind}: {value!r} is not one of: {', '.join(Severity.values())}")
+        out[kind] = str(value)
+    return out
 
 
 def _table(cfg: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -110,6 +137,10 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         raise ConfigError(f"{where}.digest_at: required when mode = \"digest\" (HH:MM, Asia/Shanghai)")
     if values["mode"] != "digest" and values["digest_at"]:
         raise ConfigError(f"{where}.digest_at: only used with mode = \"digest\"; this route is \"immediate\"")
+    _one_of(f"{where}.severities", values["severities"], Severity.values())
+    folder = values["templates"]
+    if folder and not Path(folder).is_dir():
+        raise ConfigError(f"{where}.templates: {folder!r} is not a folder (it may hold {', '.join(TEMPLATE_NAMES)})")
     owner = values["owner_channel"] or ""
     if owner and (owner not in channels or channels[owner].kind != "email"):
         raise ConfigError(f"{where}.owner_channel: {owner!r} is not a defined email channel")
@@ -129,6 +160,10 @@ def _route(name: str, settings: Mapping[str, Any], channels: Mapping[str, Channe
         ops=values["ops"],
         review=values["review"],
         mode=values["mode"],
+        severities=values["severities"] or (),
+        min_severity=values["min_severity"] or "",
+        format=values["format"],
+        templates=str(Path(folder).resolve()) if folder else "",
         watchlist=values["watchlist"],
         owner_channel=owner,
         **optional,

@@ -24,7 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from notifier import outbox
-from notifier.alert import build_alert
+from notifier.alert import Alert, build_alert
 from notifier.channels import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
 from notifier.ids import bundle_delivery_id, delivery_id, digest_delivery_id
@@ -50,6 +50,11 @@ class DeliveryStats:
     @property
     def handled(self) -> int:
         return self.sent + self.failed + self.dead + self.skipped
+
+    def __str__(self) -> str:
+        """What `regwatch notify` prints: outbox rows, not messages (a 公告's 13 rows are one message)."""
+        return (f"outbox rows: {self.sent} sent, {self.failed} failed (to be retried), {self.dead} dead, "
+                f"{self.skipped} not tried")
 
     def __add__(self, other: DeliveryStats) -> DeliveryStats:
         return DeliveryStats(self.sent + other.sent, self.failed + other.failed, self.dead + other.dead,
@@ -145,17 +150,18 @@ def deliver_due(db: Database, config: NotifierConfig, *, now: datetime | None = 
 def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None = None) -> list[Delivery]:
     """Group claimed rows into messages and render each change once for all its channels. With
     the database, a bundle is split (by the channel's `bundle_limit`) over all its rows, so the
-    parts and their ids are the same on every pass."""
-    renderings: dict[Any, Rendering | str] = {}
+    parts and their ids are the same on every pass. Each change's alert is built once; each
+    message is rendered in its route's style (format, templates, the web UI's address)."""
+    built: dict[Any, Alert | str] = {}
 
-    def rendering_for(row: dict[str, Any]) -> Rendering | str:
+    def alert_for(row: dict[str, Any]) -> Alert | str:
         key = row["change_id"] if row["change_id"] is not None else f"row-{row['id']}"
-        if key not in renderings:
+        if key not in built:
             try:
-                renderings[key] = Rendering.for_change(json.loads(row["payload"]))
+                built[key] = build_alert(json.loads(row["payload"]))
             except Exception as exc:  # a bad payload fails its own rows only
-                renderings[key] = f"cannot render change {row['change_id']}: {type(exc).__name__}: {exc}"
-        return renderings[key]
+                built[key] = f"cannot render change {row['change_id']}: {type(exc).__name__}: {exc}"
+        return built[key]
 
     digests = config.digest_routes()
     deliveries: list[Delivery] = []
@@ -173,20 +179,25 @@ def plan(rows: list[dict[str, Any]], config: NotifierConfig, db: Database | None
         else:
             parts.extend(_bundle_parts(route, channel, key[1], members, config, db))
     for route, channel, members, bundle_id in parts:
-        made = [rendering_for(r) for r in members]
-        if len(members) == 1 and (route not in digests or owner_recipients(members[0])) and bundle_id is None:
-            one = made[0]
-            deliveries.append(Delivery(route, channel, members, row_delivery_id(members[0]),
-                                       one if isinstance(one, Rendering) else None,
-                                       one if isinstance(one, str) else None, owner_recipients(members[0])))
-            continue
+        made = [alert_for(r) for r in members]
+        style = config.style(route)
+        single = len(members) == 1 and (route not in digests or bool(owner_recipients(members[0]))) \
+            and bundle_id is None
+        ident = row_delivery_id(members[0]) if single else \
+            bundle_id or digest_delivery_id(row_delivery_id(r) for r in members)
         errors = [m for m in made if isinstance(m, str)]
-        ident = bundle_id or digest_delivery_id(row_delivery_id(r) for r in members)
         if errors:
             deliveries.append(Delivery(route, channel, members, ident, error=errors[0]))
             continue
-        alerts = [m.alerts[0] for m in made if isinstance(m, Rendering)]
-        rendering = Rendering.for_digest(route, alerts) if route in digests else Rendering.for_bundle(alerts)
+        alerts = [m for m in made if isinstance(m, Alert)]
+        if single:
+            deliveries.append(Delivery(route, channel, members, ident, Rendering(alerts, style=style), None,
+                                       owner_recipients(members[0])))
+            continue
+        if route in digests:
+            rendering = Rendering.for_digest(route, alerts, style)
+        else:
+            rendering = Rendering.for_bundle(alerts, style)
         deliveries.append(Delivery(route, channel, members, ident, rendering))
     return deliveries
 
@@ -292,7 +303,7 @@ def _record_failure(run: _Pass, d: Delivery, error: str, now: datetime) -> None:
             mine = outbox.mark_failed(run.db, row["id"], run.owner, error, next_at, dead=dead)
             if mine and dead and _payload_kind(row) != OutboxDead.kind:
                 record_change(run.db, dead_letter_change(row, attempts, error),
-                              run.config.route_filters(), now=now)
+                              run.config.route_filters(), now=now, severities=run.config.severities)
     if dead:
         run.stats.dead += len(d.rows)
         log.error("DEAD after %d attempts: %s via %s (route %s): %s", attempts, d.delivery_id, d.channel,

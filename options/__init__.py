@@ -19,6 +19,7 @@ from options.declared import (
     RULES_SHORT_TEXT,
     RULES_STAGE,
     RULES_TOP,
+    SERVE,
     SOURCE,
     SOURCE_ARTICLE,
     SOURCE_COLUMN,
@@ -33,7 +34,7 @@ from options.envsubst import expand_env
 from options.load import DEFAULT_CONFIG, Config, load_config, read_toml
 
 __all__ = [
-    "DEFAULT_CONFIG", "GENERAL", "NOTIFY", "ROUTE", "RULES_CATEGORY", "RULES_ENFORCEMENT", "RULES_LOOKALIKE",
+    "DEFAULT_CONFIG", "GENERAL", "NOTIFY", "ROUTE", "SERVE", "RULES_CATEGORY", "RULES_ENFORCEMENT", "RULES_LOOKALIKE",
     "RULES_REVIEW", "RULES_SCORED", "RULES_SHORT_TEXT", "RULES_STAGE", "RULES_TOP", "SOURCE", "SOURCE_ARTICLE",
     "SOURCE_COLUMN", "SOURCE_LISTING", "SOURCE_OVERRIDE", "SOURCE_PAGE_LISTING", "TOP_LEVEL",
     "TYPES", "WATCHLIST", "Config", "ConfigError", "Option", "check_keys", "convert", "default", "expand_env",

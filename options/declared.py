@@ -23,7 +23,7 @@ def _version() -> str:
 
 # --------------------------------------------------------------------------- regwatch.toml
 
-TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "watchlist")
+TOP_LEVEL = ("regwatch", "sources", "notify", "channels", "routes", "watchlist", "severity", "serve")
 
 GENERAL: dict[str, Option] = {
     "database": Option("str", "SQLite database file (also `--db` or `$REGWATCH_DB`).", default="regwatch.db"),
@@ -89,10 +89,25 @@ ROUTE: dict[str, Option] = {
                   default=False),
     "review": Option("bool", "Also receive the documents whose classification is a close call (needs review), "
                      "even those classified irrelevant.", default=False),
+    "severities": Option("list", "Only changes of these severities (`info`, `warning`, `critical`; all when left "
+                         "out)."),
+    "min_severity": Option("str", "Only changes of this severity or a higher one.",
+                           choices=("info", "warning", "critical")),
+    "format": Option("str", "`summary`: headline, counts and the first rows; `full`: every row and clause word by "
+                     "word (both within each channel's limits).", default="full", choices=("full", "summary")),
+    "templates": Option("str", "Folder of Jinja2 templates (`email.html`, `message.txt`, `message.md`) that "
+                        "replace the shipped ones."),
     "watchlist": Option("bool", "Receive the `supplier.*` alerts about watched suppliers (and nothing else unless "
                         "`categories` is set).", default=False),
     "owner_channel": Option("str", "An email channel through which each supplier alert also goes to the "
                             "supplier's owner (watchlist routes only)."),
+}
+
+# [severity] maps change kinds to severities; its keys are the kinds, checked by the notifier.
+
+SERVE: dict[str, Option] = {
+    "public_url": Option("url", "Where users reach `regwatch serve`; alerts then link to "
+                         "`{public_url}/-/regwatch/change/{id}`."),
 }
 
 WATCHLIST: dict[str, Option] = {

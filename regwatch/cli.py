@@ -224,8 +224,22 @@ def changes(app: AppContext, since: str | None, until: str | None, kinds: tuple[
     with app.db() as db:
         rows = list_changes(db, since=start, until=end, kinds=wanted, severity=severity, category=category,
                             source=source, limit=limit or None, decode_details=fmt != "table")
-    columns = ["id", "detected_at", "kind", "source_id", "category", "summary", "suspect"] if fmt == "table" else None
+    columns = ["id", "detected_at", "kind", "what", "severity", "source_id", "summary", "suspect"] \
+        if fmt == "table" else None
     _emit(render(rows, fmt, columns))
+
+
+@cli.command()
+@common_options
+@click.argument("change_id", type=int)
+def show(app: AppContext, change_id: int) -> None:
+    """One change in full: summary, table, clause diff and evidence (with the changes its
+    document made at the same time, as the alert showed them)."""
+    from regwatch.show import show_change
+
+    with app.db() as db:
+        text = show_change(db, change_id, app.config.notifier().public_url)
+    _emit(text)
 
 
 @cli.command()
@@ -491,11 +505,13 @@ def serve(app: AppContext, port: int, host: str) -> None:
 @cli.command()
 @common_options
 @click.option("--workdir", type=click.Path(file_okay=False), default="regwatch-demo", show_default=True)
-def demo(app: AppContext, workdir: str) -> None:
+@click.option("--save-messages", "save_to", type=click.Path(file_okay=False),
+              help="Write every captured email (.eml, .html) and chat post (.json) to this folder.")
+def demo(app: AppContext, workdir: str, save_to: str | None) -> None:
     """The whole cycle against the replica, with local mail and chat sinks."""
     from regwatch.demo import run_demo
 
-    sys.exit(run_demo(Path(workdir), echo=click.echo))
+    sys.exit(run_demo(Path(workdir), echo=click.echo, save_to=Path(save_to) if save_to else None))
 
 
 @cli.command()

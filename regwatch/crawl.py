@@ -39,6 +39,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_BLOBS": os.path.abspath(config.blobs),
         "REGWATCH_SOURCE_OVERRIDES": config.sources,
         "REGWATCH_ROUTES": routes,
+        "REGWATCH_SEVERITIES": dict(config.notifier().severities),
         "REGWATCH_FULL": full,
         "REGWATCH_MAX_PAGES": general["max_pages"],
         "REGWATCH_BACKFILL_PAGES": general["history_pages"],

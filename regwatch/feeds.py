@@ -13,7 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from notifier.alert import build_alert
-from notifier.render.html import render_html_fragment
+from notifier.render import Rendering
 
 FEED_TAG = "tag:regwatch,2026"
 AUTHOR = "regwatch"
@@ -57,7 +57,7 @@ def _entry(change: dict[str, Any], base_url: str) -> str:
         if term:
             parts.append(f"<category term={quoteattr(str(term))}/>")
     parts.append(f"<summary>{escape(str(change.get('summary') or title))}</summary>")
-    parts.append(f'<content type="html">{escape(render_html_fragment(alert))}</content>')
+    parts.append(f'<content type="html">{escape(Rendering([alert]).html_fragment)}</content>')
     parts.append("</entry>")
     return "\n".join(parts)
 

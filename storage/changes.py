@@ -70,13 +70,15 @@ def record_change(
     routes: Iterable[RouteFilter] = DEFAULT_ROUTES,
     *,
     now: datetime | None = None,
+    severities: Mapping[str, str] | None = None,
 ) -> int:
     """Insert one change and one outbox row per (matching route, channel). Returns the change id.
 
     `change` holds: kind, summary, and optionally source_id, document_id, category, authority,
     entity, details (a dict or the kind's Details), old_version_id, new_version_id, severity, suspect,
     plus any display fields (title, url, doc_number, published_at) that go into the payload only.
-    The kind must be registered (storage/kinds); without a severity, the kind decides it.
+    The kind must be registered (storage/kinds); without a severity, the user's per-kind override
+    (`severities`, from regwatch.toml's [severity]) decides it, else the kind.
     """
     now = now or utcnow()
     kind = kind_of(change["kind"])
@@ -86,7 +88,7 @@ def record_change(
     if "details" in change:
         change["details"] = _details_dict(kind.details_type, change["details"])
     if not change.get("severity"):
-        change["severity"] = kind.severity(change).value
+        change["severity"] = (severities or {}).get(kind.kind) or kind.severity(change).value
     columns = {c.name for c in db["changes"].columns}
     row = {k: v for k, v in change.items() if k in columns}
     row["detected_at"] = iso(now)

@@ -51,7 +51,7 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
                pages: int, items: int, requests: int, http_codes: str, errors: int, stats: str,
                problems: Sequence[str] = (), parts: Mapping[str, Mapping[str, Any]] | None = None,
                routes: Sequence[RouteFilter] = DEFAULT_ROUTES, now: datetime | None = None,
-               overrun: bool = False) -> int | None:
+               overrun: bool = False, severities: Mapping[str, str] | None = None) -> int | None:
     """Write the crawl_runs row and each part's state; on a change of the source's or a part's
     state, record one source.health change naming the parts. Returns its id.
 
@@ -88,11 +88,12 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
             new = Health.FAILED.value  # never read; once stale, it stays stale until a good run
         else:
             new = previous
-        return _transition(db, source_id, row, previous, new, message, routes, now, part_changes)
+        return _transition(db, source_id, row, previous, new, message, routes, now, part_changes, severities)
 
 
 def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str, new: str, reason: str,
-                routes: Sequence[RouteFilter], now: datetime, parts: Sequence[PartChange] = ()) -> int | None:
+                routes: Sequence[RouteFilter], now: datetime, parts: Sequence[PartChange] = (),
+                severities: Mapping[str, str] | None = None) -> int | None:
     if new == previous and row.get("health") and not parts:
         return None
     if new != previous or not row.get("health"):
@@ -112,7 +113,7 @@ def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str
                    + (f" ({named})" if named else ""),
         "details": {"source": source_id, "state": new, "previous": previous, "reason": reason,
                     "part": named or None, "parts": [p.as_dict() for p in ordered]},
-    }, routes, now=now)
+    }, routes, now=now, severities=severities)
 
 
 def check_stale(db: Database, stale_after: dict[str, float], routes: Sequence[RouteFilter] = DEFAULT_ROUTES,

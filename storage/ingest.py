@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from storage.changes import iso, record_change, utcnow
 from storage.chinese import SHANGHAI
 from storage.db import immediate
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
+from storage.kinds import kind_of
 from storage.kinds.criteria import CriteriaChanged
 from storage.kinds.documents import DocumentEdited, DocumentFlapping, DocumentNew, DocumentWithdrawn
 from storage.model import IncomingDocument
@@ -38,6 +39,7 @@ class IngestSettings:
     suspect_share: float = default("suspect_removal_share")
     flapping_window: int = default("flapping_window")
     withdraw_after: int = default("withdraw_after_runs")
+    severities: Mapping[str, str] = field(default_factory=dict)  # per-kind overrides, [severity]
 
 
 @dataclass
@@ -108,7 +110,7 @@ def _emit(db: Database, settings: IngestSettings, result: IngestResult, doc: Inc
     if payload.get("suspect"):
         payload["severity"] = Severity.WARNING.value  # a suspect diff needs review, not panic
         payload["summary"] = "【需要复核 needs review】" + payload["summary"]
-    change_id = record_change(db, payload, settings.routes)
+    change_id = record_change(db, payload, settings.routes, severities=settings.severities)
     result.change_ids.append(change_id)
     result.change_ids += supplier_events(db, {**payload, "id": change_id}, change_id, settings.routes)
 
@@ -237,9 +239,10 @@ def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, resul
         return  # an attachment that could not be read before now can: a recovery, not an edit
     if doc.category not in RELEVANT and not needs_review(doc):
         return
+    what = summarize_ops(ops) or (f"附件变更（{len(changed_attachments)}个）" if changed_attachments else "")
     _emit(db, settings, result, doc, document_id, version_id, kind=DocumentEdited.kind,
           old_version_id=previous["id"],
-          summary=f"文件修改：{doc.title}：{summarize_ops(ops)}"[:400],
+          summary=("文件修改：" + "：".join(x for x in (doc.title, what) if x))[:400],
           details={"diff": ops_to_json(ops), "attachments_changed": changed_attachments})
 
 
@@ -254,10 +257,16 @@ def _content_changes(db: Database, doc: IncomingDocument, settings: IngestSettin
         outcome = apply_list_document(db, doc, document_id, version_id, dating.day, dating=dating,
                                       suspect_share=settings.suspect_share, previous_entries=prev_entries)
         result.problems.extend(outcome.problems)
+        # One announcement, one message: a route filtering by severity takes all of a 公告's
+        # changes or none, by the most severe of them (a confirmed entry travels with the drop).
+        severities = [Severity.WARNING if c.suspect else Severity(
+            settings.severities.get(c.kind) or kind_of(c.kind).severity({"stage": doc.stage, "details": c.details}))
+            for c in outcome.changes]
+        message_severity = max(severities, key=lambda s: s.rank).value if severities else None
         for change in outcome.changes:
             _emit(db, settings, result, doc, document_id, version_id, kind=change.kind,
                   summary=change.summary, entity=change.entity, details=change.details,
-                  suspect=change.suspect)
+                  suspect=change.suspect, message_severity=message_severity)
     if doc.category == Category.CRITERIA and doc.criteria_text:
         _criteria(db, doc, settings, result, document_id, version_id, previous)
 
@@ -343,7 +352,7 @@ def record_missing(db: Database, doc_key: str, http_status: int, settings: Inges
             "summary": f"文件已撤下（HTTP {http_status}，连续{runs}次）：{row['title']}",
             "details": {"http_status": http_status, "runs": runs},
             **_display(row),
-        }, settings.routes)
+        }, settings.routes, severities=settings.severities)
 
 
 def record_seen(db: Database, doc_key: str, *, now: str | None = None) -> None:
@@ -357,7 +366,7 @@ def iter_routes(raw: Iterable[dict[str, Any]]) -> list[RouteFilter]:
     out = []
     for r in raw:
         r = dict(r)
-        for key in ("channels", "categories", "authorities", "kinds", "keywords"):
+        for key in ("channels", "categories", "authorities", "kinds", "keywords", "severities"):
             if key in r:
                 r[key] = tuple(r[key])
         out.append(RouteFilter(**r))

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.errors import StorageError
+from storage.kinds import describe
 from storage.search import search as search_documents
 
 
@@ -50,8 +52,11 @@ def list_changes(db: Database, *, since: str | None = None, kinds: list[str] | N
     rows = []
     for row in db.query(sql, params):
         row = dict(row)
-        if decode_details and row.get("details"):
-            row["details"] = json.loads(row["details"])
+        details = json.loads(row["details"]) if row.get("details") else None
+        # the shared words ("公示后确认 / confirmed", "撤销 / revoked") need the details, decoded or not
+        row["what"] = describe({**row, "details": details})
+        if decode_details and details is not None:
+            row["details"] = details
         rows.append(row)
     return rows
 
@@ -69,3 +74,39 @@ def documents(db: Database, *, category: str | None = None) -> list[dict[str, An
         sql += " where category = ?"
         params.append(category)
     return list(db.query(sql + " order by published_at desc", params))
+
+
+class NoSuchChange(StorageError):
+    """`regwatch show` was given an id that is not in the database."""
+
+
+def change_with_siblings(db: Database, change_id: int) -> list[dict[str, Any]]:
+    """A change and the others its document version made at once (a 公告's whole table), as the
+    alerts saw them: the outbox payload where one was queued, else rebuilt from the tables."""
+    row = next(iter(db.query("select * from changes where id = ?", [change_id])), None)
+    if row is None:
+        raise NoSuchChange(f"no change with id {change_id}")
+    if row["document_id"] is not None and row["new_version_id"] is not None:
+        ids = [r["id"] for r in db.query("select id from changes where document_id = ? and new_version_id = ? "
+                                         "order by id", [row["document_id"], row["new_version_id"]])]
+    else:
+        ids = [change_id]
+    return [_payload(db, i) for i in ids]
+
+
+def _payload(db: Database, change_id: int) -> dict[str, Any]:
+    queued = next(iter(db.query("select payload from outbox where change_id = ? order by id limit 1",
+                                [change_id])), None)
+    if queued is not None:
+        return dict(json.loads(queued["payload"]))
+    row = dict(next(iter(db.query(
+        """select c.*, d.title, d.canonical_url as url, d.doc_number, d.published_at, d.stage
+           from changes c left join documents d on d.id = c.document_id where c.id = ?""", [change_id]))))
+    if row.get("details"):
+        row["details"] = json.loads(row["details"])
+    if row.get("new_version_id") is not None:
+        row["attachments"] = [{"url": a["url"], "name": a["file_name"], "sha256": a["sha256"]} for a in
+                              db.query("select * from attachments where version_id = ?", [row["new_version_id"]])]
+        raw = next(iter(db.query("select raw_sha256 from versions where id = ?", [row["new_version_id"]])), None)
+        row["evidence"] = {"raw_sha256": raw["raw_sha256"] if raw else None, "version_id": row["new_version_id"]}
+    return row

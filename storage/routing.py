@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.kinds import ChangeKind
-from storage.vocab import CONTENT_CATEGORIES, Category
+from storage.vocab import CONTENT_CATEGORIES, Category, Severity, lookup
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,10 @@ class RouteFilter:
     review: bool = False  # also low-confidence classifications (needs_review), irrelevant ones included
     mode: str = "immediate"
     digest_at: str = "09:00"
+    severities: tuple[str, ...] = ()  # only these severities (all when empty)
+    min_severity: str = ""  # only this severity or a higher one
+    format: str = "full"  # "full" or "summary": how much of each message the route's channels show
+    templates: str = ""  # a folder of Jinja2 templates overriding the shipped ones
     watchlist: bool = False  # receives supplier.* alerts (and only those unless categories are set)
     owner_channel: str = ""  # an email channel that also sends each supplier alert to its owner
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -35,11 +39,20 @@ class RouteFilter:
             return False
         return not self.authorities or change.get("authority") in self.authorities
 
+    def wants_severity(self, value: object) -> bool:
+        """The same severity the change was stored with decides (for a list announcement, the
+        highest of its changes: `message_severity`); an unknown value counts as info."""
+        severity = lookup(Severity, value) or Severity.INFO
+        if self.severities and severity.value not in self.severities:
+            return False
+        floor = lookup(Severity, self.min_severity)
+        return floor is None or severity.rank >= floor.rank
+
     def matches(self, change: Mapping[str, Any]) -> bool:
         kind = str(change.get("kind", ""))
         declared = ChangeKind.registry.get(kind)
         if declared is not None and declared.for_operators:
-            return self.ops
+            return self.ops and self.wants_severity(change.get("severity"))
         if declared is not None and declared.for_watchlist:
             return self.watchlist
         if self.review and change.get("needs_review"):
@@ -52,6 +65,8 @@ class RouteFilter:
         if self.kinds and not any(kind == k or kind.startswith(k.rstrip("*")) for k in self.kinds):
             return False
         if self.authorities and change.get("authority") not in self.authorities:
+            return False
+        if not self.wants_severity(change.get("message_severity") or change.get("severity")):
             return False
         if self.keywords:
             return keywords_match(self.keywords, _searchable(change))

@@ -67,6 +67,26 @@ class Severity(Vocab):
     WARNING = "warning", "注意", "warning"
     CRITICAL = "critical", "重要", "critical"
 
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for critical: what `min_severity` compares."""
+        return list(Severity).index(self)
+
+
+class Outcome(Vocab):
+    """What happened to one enterprise, in the words every output uses (alerts, `changes`,
+    exports, `verify`): a 公示 proposes or withdraws, a 公告 lists, confirms, drops or renames,
+    a revocation revokes."""
+
+    PROPOSED = "proposed", "拟列入", "proposed"
+    WITHDRAWN = "withdrawn from proposal", "撤出公示", "withdrawn from proposal"
+    LISTED = "listed", "新列入", "listed"
+    CONFIRMED = "confirmed", "公示后确认", "confirmed"
+    DROPPED = "dropped after 公示", "公示后未列入", "dropped after 公示"
+    RENAMED = "renamed", "更名", "renamed"
+    CHANGED = "changed", "信息变更", "changed"
+    REVOKED = "revoked", "撤销", "revoked"
+
 
 class Health(Vocab):
     """The health of a source or one of its parts (DESIGN §8)."""

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from diff.entities import ListEntry
 from storage.kinds.lists import EntryAdded, EntryChanged, EntryRemoved, ListProposed
 from storage.model import IncomingDocument
-from storage.vocab import Stage
+from storage.vocab import Outcome, Stage
 
 
 @dataclass
@@ -152,11 +152,12 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     base = len(current_entries(db)) + len(old)
     suspect = bool(base) and len(diff.removed) > suspect_share * base
     was = Stage.PROPOSED.value if previous_entries is None else "上一版本"
+    gone = Outcome.WITHDRAWN if stage == Stage.PROPOSED else Outcome.DROPPED
     for e in diff.removed:
         e = _entry_dict(e)
         out.changes.append(ListChange(
             kind=EntryRemoved.kind, entity=e["enterprise"], suspect=suspect,
-            summary=f"第{batch}批名单删除：{e['enterprise']}（{was}中有，{stage}中无）",
+            summary=f"第{batch}批{gone.zh}：{e['enterprise']}（{was}中有，{stage}中无）",
             details={"batch": batch, **e, "reason": f"listed in the {was} but not in the {stage}"}))
     renamed = {id(new_e) for _, new_e, _ in diff.changed}
     really_new = {id(e) for e in diff.added}

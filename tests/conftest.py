@@ -99,10 +99,24 @@ def watcher(replica, tmp_path) -> Watcher:
 
 # Fixtures that crawl the replica through Scrapy: a test using one is slow, and `make test-fast`
 # (-m "not integration") skips it. Tests that crawl some other way carry the marker themselves.
-CRAWLING_FIXTURES = frozenset({"watcher", "crawled"})
+CRAWLING_FIXTURES = frozenset({"watcher", "crawled", "demo_run"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if CRAWLING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """`regwatch demo --save-messages` once per session: its output, its folder of captured
+    messages (as the loopback mail and chat receivers got them) and its database."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("demo")
+    done = subprocess.run([sys.executable, "-m", "regwatch.cli", "demo", "--workdir", str(root / "work"),
+                           "--save-messages", str(root / "messages")], capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, root / "messages", root / "work" / "regwatch.db"

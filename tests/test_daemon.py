@@ -78,7 +78,7 @@ def test_run_once_crawls_and_delivers_then_notify_has_nothing_left(replica, tmp_
         again = CliRunner().invoke(cli, ["--config", str(tmp_path / "regwatch.toml"), "--db",
                                          watcher.config.database, "notify"], env=env)
         assert again.exit_code == 0, again.output
-        assert "sent=0" in again.output
+        assert "outbox rows: 0 sent" in again.output
         assert len(hook.requests("/hook")) == 1
 
 

@@ -32,13 +32,15 @@ def test_the_registry_holds_every_kind_of_design_section_5():
 def test_each_kind_is_complete(name):
     kind = kind_of(name)
     assert kind.zh and not kind.zh.isascii(), "a Chinese display name"
-    assert kind.en and kind.en.isascii(), "an English display name"
+    # English, keeping the procedure's own terms as issue 9 names them ("dropped after 公示")
+    assert kind.en and kind.en.replace("公示", "").replace("公告", "").isascii(), "an English display name"
     assert kind.details_type is not Details, "typed details of its own"
     change = sample(name)
     assert change["kind"] == name
     assert Severity(change["severity"]) is kind.severity(change)
     zh, en = headline(change)
-    assert zh.startswith("【") and en and en.isascii()
+    # the gloss is English up to the figures or names it quotes ("…2 clauses: 杂质铝 1.5%→1%")
+    assert zh.startswith("【") and en and en.split(":")[0].replace("公示", "").isascii()
 
 
 @pytest.mark.parametrize("name", KINDS)

@@ -289,14 +289,17 @@ def test_changes_one_document_made_together_travel_as_one_message(rx, fresh_db):
     assert any(a["change"]["id"] == alone for b in bodies.values() for a in b["alerts"])
 
 
-def test_a_bundle_is_headed_by_its_most_telling_change():
+def test_a_bundle_is_headed_by_what_happened_in_words():
     from notifier.alert import build_alert
     from notifier.render import Rendering
 
     alerts = [build_alert({**sample(kind), "id": n}) for n, kind in
               enumerate(["document.new", "list.entry_removed", "list.entry_changed"], start=1)]
     rendering = Rendering.for_bundle(alerts)
-    lead = alerts[1]  # a removal says more than "a new document"
-    assert rendering.headline[0] == f"{lead.headline_zh}（共3项变更）"
-    assert rendering.subject.endswith("(3 changes)")
-    assert all(a.headline_zh in rendering.text for a in alerts)
+    assert rendering.headline == (
+        "【白名单】工信部名单变动（2家：撤销1家、更名1家）：示例再生资源有限公司、示例梯次新能源科技有限公司",
+        "MIIT white-list changes: 1 revoked, 1 renamed")
+    assert rendering.text.count("示例再生资源有限公司") == 2  # the headline and its one table row
+    assert "撤销 / revoked" in rendering.text
+    assert "更名 / renamed（原名 / renamed from 示例梯次能源有限公司）" in rendering.text
+    assert rendering.severity == "critical"

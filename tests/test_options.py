@@ -22,6 +22,7 @@ from options import (
     RULES_SCORED,
     RULES_SHORT_TEXT,
     RULES_TOP,
+    SERVE,
     SOURCE,
     SOURCE_ARTICLE,
     SOURCE_COLUMN,
@@ -39,6 +40,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8
 
 DECLARED = {
     "[regwatch]": GENERAL, "[sources.<id>]": SOURCE_OVERRIDE, "[notify]": NOTIFY, "[routes.<name>]": ROUTE,
+    "[serve]": SERVE,
     "sources.toml": SOURCE, "article selectors": SOURCE_ARTICLE, "listing selectors": SOURCE_LISTING,
     "rules": RULES_TOP, "rules scored table": RULES_SCORED,
     "rules category": RULES_CATEGORY, "page listing": SOURCE_PAGE_LISTING, "columns": SOURCE_COLUMN,

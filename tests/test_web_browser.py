@@ -128,7 +128,8 @@ def test_timeline_sources_and_enterprise_pages(site):
     server, driver, _ = site
     driver.get(f"{server.base}/-/regwatch/changes?kind=list.entry_removed")
     sentences = _texts(driver, "#changes .rw-sentence")
-    assert sentences and all("移出名单" in s for s in sentences)
+    # the shared words (storage.vocab.Outcome): revoked, dropped after 公示, withdrawn from proposal
+    assert sentences and all(any(w in s for w in ("撤销", "公示后未列入", "撤出公示")) for s in sentences)
     _no_json_blob(driver)
     driver.get(f"{server.base}/-/regwatch/sources")
     assert _texts(driver, "#sources .rw-health-ok")

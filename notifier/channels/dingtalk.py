@@ -10,10 +10,10 @@ from urllib.parse import quote_plus
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
+from notifier.limits import DINGTALK_MARKDOWN_BYTES
 from notifier.render.common import inert_text
 from options import Option
 
-MARKDOWN_BYTES = 18000
 TITLE_CHARS = 60
 
 
@@ -45,7 +45,7 @@ class DingTalkChannel(Channel, kind="dingtalk"):
         rendering = message.rendering
         title = inert_text(rendering.headline[0][:TITLE_CHARS])
         payload = {"msgtype": "markdown",
-                   "markdown": {"title": title, "text": rendering.markdown_within(MARKDOWN_BYTES)}}
+                   "markdown": {"title": title, "text": rendering.markdown_within(DINGTALK_MARKDOWN_BYTES)}}
         status, reply = post_json(self.signed_url(), payload, {"X-Regwatch-Delivery": message.delivery_id},
                                   self.timeout)
         return require_zero_code("DingTalk", status, reply, ("errcode",))

@@ -9,6 +9,7 @@ from email.utils import formatdate
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
+from notifier.render import CSV_NAME
 from options import Option
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -56,8 +57,13 @@ class EmailChannel(Channel, kind="email"):
         mail["Message-ID"] = self.message_id(message.delivery_id)
         mail["X-Regwatch-Delivery"] = message.delivery_id
         mail["Auto-Submitted"] = "auto-generated"
-        mail.set_content(rendering.text)
-        mail.add_alternative(rendering.html, subtype="html")
+        # An alert fits its HTML to the clipping size and may bring its list as CSV; other mail
+        # (the supplier report) is sent as its text and HTML are.
+        text, html, table = rendering.email if hasattr(rendering, "email") else (rendering.text, rendering.html, None)
+        mail.set_content(text)
+        mail.add_alternative(html, subtype="html")
+        if table is not None:  # the rows the HTML had no room for, all of them, as a spreadsheet
+            mail.add_attachment(table, maintype="text", subtype="csv", filename=CSV_NAME)
         for file_name, media_type, data in message.attachments:
             maintype, _, subtype = media_type.partition("/")
             mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=file_name)

@@ -10,13 +10,11 @@ from typing import Any
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
-from notifier.render import Rendering
+from notifier.limits import FEISHU_MARKDOWN_BYTES
+from notifier.render import Rendering, json_size
 from notifier.render.common import inert_text, safe_url
 from options import Option
 from storage.vocab import Severity
-
-CARD_MARKDOWN_BYTES = 20000
-TEXT_CHARS = 15000
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
@@ -26,18 +24,24 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 
 
 def card(rendering: Rendering) -> dict[str, Any]:
-    urgent = any(a.needs_review or a.payload.get("severity") == Severity.CRITICAL for a in rendering.alerts)
+    urgent = rendering.severity == Severity.CRITICAL or any(a.needs_review for a in rendering.alerts)
     return {
         "config": {"wide_screen_mode": True},
         "header": {"title": {"tag": "plain_text", "content": inert_text(rendering.headline[0])},
                    "template": "red" if urgent else "blue"},
-        "elements": [{"tag": "markdown", "content": rendering.markdown_within(CARD_MARKDOWN_BYTES)}],
+        "elements": [{"tag": "markdown", "content": rendering.markdown_within(FEISHU_MARKDOWN_BYTES)}],
     }
 
 
 def post_content(rendering: Rendering) -> dict[str, Any]:
-    lines: list[list[dict[str, str]]] = [[{"tag": "text", "text": inert_text(line)}] for line in
-                                         rendering.text.splitlines()[:200]]
+    lines: list[list[dict[str, str]]] = []
+    used = 0
+    for line in rendering.text.splitlines():  # whole lines, within Feishu's body size
+        used += json_size(line) + 20
+        if used > FEISHU_MARKDOWN_BYTES:
+            lines.append([{"tag": "text", "text": "…内容过长，已截断 / truncated"}])
+            break
+        lines.append([{"tag": "text", "text": inert_text(line)}])
     for alert in rendering.alerts:
         for label, url in alert.links:
             if safe_url(url):
@@ -48,7 +52,7 @@ def post_content(rendering: Rendering) -> dict[str, Any]:
 def plain_text(rendering: Rendering) -> str:
     """The text message: content made inert, then our own links, which Feishu makes clickable."""
     links = [url for alert in rendering.alerts for _, url in alert.links if safe_url(url)]
-    return "\n".join([inert_text(rendering.text[:TEXT_CHARS]), *links])
+    return "\n".join([inert_text(rendering.text_within(FEISHU_MARKDOWN_BYTES)), *links])
 
 
 class FeishuChannel(Channel, kind="feishu"):

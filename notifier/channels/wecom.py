@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
+from notifier.limits import WECOM_MARKDOWN_BYTES
 from options import Option
-
-MARKDOWN_BYTES = 4096
 
 
 class WeComChannel(Channel, kind="wecom"):
@@ -17,7 +16,7 @@ class WeComChannel(Channel, kind="wecom"):
 
     def send(self, message: Message) -> str:
         payload = {"msgtype": "markdown",
-                   "markdown": {"content": message.rendering.markdown_within(MARKDOWN_BYTES)}}
+                   "markdown": {"content": message.rendering.markdown_within(WECOM_MARKDOWN_BYTES)}}
         status, reply = post_json(self.settings["webhook_url"], payload,
                                   {"X-Regwatch-Delivery": message.delivery_id}, self.timeout)
         return require_zero_code("WeCom", status, reply, ("errcode",))

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from diff.words import DiffOp
 
 CONTEXT_CHARS = 40
-MARKS = {"+": "+ 新增", "-": "- 移出", "old": "旧 old", "new": "新 new", "": ""}
 
 
 def compact(segments: Sequence[DiffOp]) -> list[DiffOp]:

@@ -7,9 +7,11 @@ one would make it "regwatch.alert/2".
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from notifier.alert import Alert
+from notifier.summary import Summary
 
 SCHEMA = "regwatch.alert/1"
 
@@ -24,9 +26,23 @@ def alert_item(alert: Alert) -> dict[str, Any]:
     }
 
 
-def document(alerts: list[Alert], *, delivery_id: str, route: str | None, digest: bool,
-             test: bool) -> dict[str, Any]:
+def summary_item(s: Summary) -> dict[str, Any]:
+    """The message's summary, one per document: what a receiver shows before the details."""
     return {
+        "headline": {"zh": s.headline_zh, "en": s.headline_en},
+        "severity": s.severity.value,
+        "counts": {o.value: n for o, n in s.counts},
+        "rows": [{"enterprise": r.enterprise, "province": r.province, "type": r.type, "outcome": r.outcome.value,
+                  "note": r.note} for r in s.rows],
+        "change_ids": s.change_ids,
+        "full_view": s.full_view[1] if s.full_view else None,
+    }
+
+
+def document(alerts: list[Alert], *, delivery_id: str, route: str | None, digest: bool,
+             test: bool, summaries: Sequence[Summary] = ()) -> dict[str, Any]:
+    return {
+        "summaries": [summary_item(s) for s in summaries],
         "schema": SCHEMA,
         "delivery_id": delivery_id,
         "route": route,

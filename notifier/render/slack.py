@@ -1,5 +1,6 @@
 """Slack Block Kit within Slack's limits: at most 50 blocks, 3000 characters per section text,
-150 per header. Long diffs are split into several sections, then cut with a link to the original.
+150 per header (notifier/limits.py). Long text is split into several sections; a message with
+too many blocks shows fewer table rows (notifier/render).
 
 Slack mrkdwn treats <, > and & as control characters (<!channel> pings everyone), so every
 string from the web is escaped to entities before it enters a block.
@@ -8,15 +9,17 @@ string from the web is escaped to entities before it enters a block.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diff.words import DiffOp
-from notifier.alert import Alert
-from notifier.render.common import MARKS, compact, inert_text, no_autolink, safe_url
+from notifier.limits import SLACK_HEADER_CHARS, SLACK_SECTION_CHARS
+from notifier.render.common import compact, inert_text, no_autolink, safe_url
 
-MAX_BLOCKS = 50
-SECTION_CHARS = 3000
-HEADER_CHARS = 150
+if TYPE_CHECKING:
+    from notifier.render import View
+
+SECTION_CHARS = SLACK_SECTION_CHARS
+HEADER_CHARS = SLACK_HEADER_CHARS
 FIELD_CHARS = 2000
 MAX_FIELDS = 10
 MAX_CONTEXT_ELEMENTS = 10
@@ -100,65 +103,59 @@ def header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_CHARS)}}
 
 
-def alert_blocks(alert: Alert) -> list[Block]:
-    gloss = esc(alert.headline_en) + ("  ⚠ *需要复核 / needs review*" if alert.needs_review else "")
-    blocks = [header(alert.headline_zh), context([gloss])]
-    if alert.summary:
-        blocks += sections(esc(alert.summary))
-    fields = [{"type": "mrkdwn", "text": clip(f"*{esc(k)}*\n{esc(v)}", FIELD_CHARS)} for k, v in alert.facts]
+def summary_blocks(view: View, digest: bool) -> list[Block]:
+    """One document, summary first: headline, severity and counts, facts, the table as lines
+    (Slack has no tables), "and N more", clauses, notes, links, evidence once."""
+    s = view.s
+    top = f"*{esc(s.severity.label)}*" + ("  ⚠ *需要复核 / needs review*" if s.needs_review else "")
+    if s.counts:
+        top += "  ·  " + esc(s.counts_line)
+    blocks = [header(s.headline_zh) if not digest else section(f"*{esc(s.headline_zh)}*"),
+              context([esc(s.headline_en), top])]
+    fields = [{"type": "mrkdwn", "text": clip(f"*{esc(k)}*\n{esc(v)}", FIELD_CHARS)} for k, v in s.facts]
     for start in range(0, len(fields), MAX_FIELDS):
         blocks.append({"type": "section", "fields": fields[start:start + MAX_FIELDS]})
-    if alert.entries:
-        lines = [f"*{esc(alert.entries_caption)}*"]
-        lines += [" · ".join(x for x in (f"`{MARKS.get(mark, mark)}`" if mark else "", esc(r.enterprise),
-                                           esc(r.province or ""), esc(r.type)) if x) for mark, r in alert.entries]
+    if s.rows:
+        lines = [f"*企业 / Enterprises（{len(s.rows)}）*"]
+        lines += [f"`{esc(r.outcome.zh)} {esc(r.outcome.en)}` {esc(r.enterprise)} · {esc(r.province)} · {esc(r.type)}"
+                  + (f" _{esc(r.note)}_" if r.note else "") for r in view.rows]
+        if view.hidden:
+            where = f" {slack_link(*s.full_view)}" if s.full_view else ""
+            lines.append(f"…另有 {view.hidden} 家未列出 / and {view.hidden} more{where}")
         blocks += sections("\n".join(lines))
-    if alert.text_diff:
-        blocks += sections("*正文变更 / Text changes*\n" + slack_diff(alert.text_diff))
-    for clause in alert.clauses:
-        figures = ""
-        if clause.numbers:
-            figures = "\n数值 / Figures：" + esc("；".join(f"{a} → {b}" for a, b in clause.numbers))
-        blocks += sections(f"*{esc(clause.number or '—')}* _{esc(clause.status)}_\n"
-                           f"{slack_diff(clause.segments)}{figures}")
-    if alert.notes:
-        blocks += sections("\n".join(esc(n) for n in alert.notes))
-    if alert.links:
-        blocks += sections("\n".join(slack_link(label, url) for label, url in alert.links))
-    if alert.evidence:
-        blocks.append(context([f"{esc(k)}: `{esc(v)}`" for k, v in alert.evidence]))
+    if s.clauses:
+        lines = [f"*条款变更 / Clauses changed（{len(s.clauses)}）*"]
+        for c in s.clauses:
+            figures = esc("；".join(f"{a} → {b}" for a, b in c.numbers))
+            line = f"*{esc(c.number or '—')}* _{esc(c.status)}_ {figures}"
+            lines.append(line + (f"\n{slack_diff(c.segments)}" if view.detail else ""))
+        blocks += sections("\n".join(lines))
+    if s.text_diff and view.detail:
+        blocks += sections("*正文变更 / Text changes*\n" + slack_diff(s.text_diff))
+    if s.notes:
+        blocks += sections("\n".join(esc(n) for n in s.notes))
+    links = [slack_link(label, url) for label, url in s.links]
+    if s.full_view:
+        links.append(slack_link(*s.full_view))
+    elif s.show_command:
+        links.append(f"完整内容 / Full details: `{esc(s.show_command)}`")
+    if links:
+        blocks += sections("\n".join(links))
+    evidence = [f"{esc(k)}: `{esc(v)}`" for k, v in s.evidence if not k.startswith("原文")]
+    if evidence:
+        blocks.append(context(evidence))
     return blocks
 
 
-def fit(blocks: list[Block], url: str, more: str = "") -> list[Block]:
-    """Cut to Slack's block limit, ending with a notice that links to the full text."""
-    if len(blocks) <= MAX_BLOCKS:
-        return blocks
-    hidden = len(blocks) - (MAX_BLOCKS - 1)
-    target = slack_link("查看原文 / see the original", url) if safe_url(url or "") else "完整内容见邮件或 webhook"
-    notice = more or f"…内容过长，另有 {hidden} 段未显示 / truncated: {hidden} more blocks not shown. {target}"
-    return [*blocks[: MAX_BLOCKS - 1], section(notice)]
-
-
-def render_slack(alert: Alert) -> list[Block]:
-    return fit(alert_blocks(alert), alert.url)
-
-
-def render_digest_slack(title_zh: str, title_en: str, alerts: list[Alert]) -> list[Block]:
-    blocks = [header(title_zh), context([esc(title_en)])]
-    room = MAX_BLOCKS - len(blocks) - 1
-    for i, alert in enumerate(alerts[:room], 1):
-        lines = [f"*{i}. {esc(alert.headline_zh)}*", esc(alert.headline_en)]
-        if alert.needs_review:
-            lines.append("⚠ *需要复核 / needs review*")
-        if alert.summary:
-            lines.append(esc(clip(alert.summary, 500)))
-        if alert.url:
-            lines.append(slack_link("原文 / Original", alert.url))
-        blocks.append(section(clip("\n".join(lines), SECTION_CHARS)))
-    if len(alerts) > room:
-        rest = len(alerts) - room
-        blocks.append(section(f"…另有 {rest} 项变更未显示，完整内容见邮件或 webhook / {rest} more changes not shown"))
+def render_summary_slack(headline: tuple[str, str], views: list[View], digest: bool) -> list[Block]:
+    """The whole message as blocks; the caller fits it under MAX_BLOCKS by showing fewer rows."""
+    blocks: list[Block] = []
+    if digest:
+        blocks += [header(headline[0]), context([esc(headline[1])])]
+    for i, view in enumerate(views):
+        if i:
+            blocks.append({"type": "divider"})
+        blocks += summary_blocks(view, digest)
     return blocks
 
 

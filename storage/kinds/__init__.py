@@ -10,12 +10,13 @@ from storage.kinds.base import (
     Details,
     Headline,
     UnknownKind,
+    describe,
     headline,
     kind_of,
     sample,
     stored_kinds,
 )
-from storage.kinds.body import Body, ClauseRow, EntryRow
+from storage.kinds.body import Body, ClauseRow, EntryRow, TableRow
 
-__all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "EntryRow", "Headline", "UnknownKind", "criteria",
-           "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds", "suppliers"]
+__all__ = ["Body", "ChangeKind", "ClauseRow", "Details", "EntryRow", "Headline", "TableRow", "UnknownKind", "criteria",
+           "describe", "documents", "headline", "kind_of", "lists", "operations", "sample", "stored_kinds", "suppliers"]

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
-from storage.kinds.body import Body
+from storage.kinds.body import Body, TableRow
 from storage.vocab import Severity
 
 Headline = tuple[str, str]
@@ -100,6 +100,12 @@ class ChangeKind:
         """Add this kind's facts, table, diff and notes to an alert body."""
 
     @classmethod
+    def rows(cls, change: Mapping[str, Any], details: Any) -> list[TableRow]:
+        """The enterprises this change puts in an announcement's summary table, with what
+        happened to each; kinds about documents or clauses have none."""
+        return []
+
+    @classmethod
     def make_sample(cls, **overrides: Any) -> dict[str, Any]:
         """A fresh copy of this kind's sample change, with `overrides` applied."""
         change = {**copy.deepcopy(SAMPLE_BASE), **copy.deepcopy(cls.sample), "kind": cls.kind}
@@ -123,6 +129,19 @@ def stored_kinds() -> tuple[str, ...]:
 def headline(change: Mapping[str, Any]) -> Headline:
     kind = kind_of(change.get("kind"))
     return kind.headline(change, kind.details(change))
+
+
+def describe(change: Mapping[str, Any]) -> str:
+    """What happened, in the shared words: "公示后确认 / confirmed" for a list entry, else the
+    kind's display names ("规范条件变更 / criteria changed")."""
+    try:
+        kind = kind_of(change.get("kind"))
+    except UnknownKind:
+        return str(change.get("kind") or "")
+    rows = kind.rows(change, kind.details(change))
+    if len(rows) == 1:
+        return rows[0].outcome.label
+    return f"{kind.zh} / {kind.en}"
 
 
 def sample(kind: str, **overrides: Any) -> dict[str, Any]:

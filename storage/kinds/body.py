@@ -10,6 +10,7 @@ from typing import Any, cast
 from diff.entities import ListEntry
 from diff.words import DiffOp, OpName
 from storage.chinese import batch_labels
+from storage.vocab import Outcome
 
 ENTRY_TYPES = {"unspecified": "未区分 / unspecified", "both": "梯次利用、再生利用"}
 
@@ -17,6 +18,22 @@ ENTRY_TYPES = {"unspecified": "未区分 / unspecified", "both": "梯次利用�
 # A white-list row as an alert shows it: (mark, entry), where mark is '+' added, '-' removed,
 # 'old'/'new' for a change and '' as listed; the entry's type is already its display label.
 EntryRow = tuple[str, ListEntry]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of an announcement's summary table: an enterprise and what happened to it."""
+
+    enterprise: str
+    province: str
+    type: str
+    outcome: Outcome
+    note: str = ""  # e.g. the name it was renamed from
+    change_id: int | None = None  # the change that says so (set when a summary is built)
+
+    @property
+    def what(self) -> str:
+        return self.outcome.label + (f"（{self.note}）" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,13 @@ def segments(diff: object) -> list[DiffOp]:
             name = cast(OpName, str(op.get("op") or "equal"))
             out.append(DiffOp(name, str(op.get("old") or ""), str(op.get("new") or "")))
     return out
+
+
+def table_row(outcome: Outcome, row: Mapping[str, Any] | None, note: str = "") -> TableRow:
+    row = row or {}
+    kind = str(row.get("type") or "")
+    return TableRow(str(row.get("enterprise") or ""), str(row.get("province") or ""),
+                    ENTRY_TYPES.get(kind, kind), outcome, note)
 
 
 def entry_row(mark: str, row: Mapping[str, Any] | None) -> EntryRow:

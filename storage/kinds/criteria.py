@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,11 @@ from storage.kinds.base import ChangeKind, Details, Headline
 from storage.kinds.body import Body, ClauseRow, segments
 from storage.kinds.display import title_of
 from storage.vocab import Severity, Stage
+
+# Words between a subject and its figure ("杂质铝含量低于1%"): cut so the headline says "杂质铝 1.5%→1%".
+_COMPARATORS = re.compile(r"(含量|应|不|低于|高于|超过|达到|达|小于|大于|少于|为|在|以上|以下|须|需|要)+$")
+SUBJECT_CHARS = 10
+HEADLINE_FIGURES = 3
 
 _MIIT_ART = "https://www.miit.gov.cn/jgsj/jns/wjfb/art/2024/art_a05ad4164f20482088a97fcbff80b987.html"
 
@@ -60,20 +66,26 @@ class CriteriaChanged(ChangeKind):
 
     @classmethod
     def headline(cls, change: Mapping[str, Any], details: CriteriaDetails) -> Headline:
+        """"Criteria draft changes 2 clauses: 杂质铝 1.5%→1%, 废水循环利用率 90%→95%"."""
         clauses = details.clauses or []
-        counts: dict[str, int] = {}
-        for clause in clauses:
-            status = str(clause.get("status") or "changed")
-            counts[status] = counts.get(status, 0) + 1
-        gloss = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no clause details"
-        return (f"【规范条件】{title_of(change)}：{len(clauses)}条条款变更",
-                f"Criteria changed: {len(clauses)} clause(s) ({gloss})")
+        draft = change.get("stage") == Stage.DRAFT
+        figures = [f for f in (clause_figure(c) for c in clauses) if f][:HEADLINE_FIGURES]
+        more = "…" if len([c for c in clauses if clause_figure(c)]) > HEADLINE_FIGURES else ""
+        tail_zh = ("：" + "；".join(figures) + more) if figures else ""
+        tail_en = (": " + ", ".join(figures) + more) if figures else ""
+        n = len(clauses)
+        stage_zh = "征求意见稿" if draft else ""
+        what = tail_zh or f"（{title_of(change)}）"  # the title is in the facts below; figures say more
+        return (f"【规范条件】{stage_zh}变更{n}条条款{what}",
+                f"Criteria {'draft ' if draft else ''}changes {n} clause{'s' if n != 1 else ''}{tail_en}")
 
     @classmethod
     def build_body(cls, body: Body, details: CriteriaDetails, change: Mapping[str, Any]) -> None:
         against = details.against or {}
         if against:
-            label = " ".join(str(x) for x in (against.get("title"), against.get("doc_number")) if x)
+            label = str(against.get("title") or "")
+            if against.get("doc_number"):
+                label += f"（{against['doc_number']}）" if label else str(against["doc_number"])
             body.facts.append(("对比版本 / Compared with", label))
         for clause in details.clauses or []:
             status = str(clause.get("status") or "changed")
@@ -82,4 +94,27 @@ class CriteriaChanged(ChangeKind):
                 old, new = str(clause.get("old") or ""), str(clause.get("new") or "")
                 diff = [DiffOp("replace" if old and new else ("delete" if old else "insert"), old, new)]
             numbers = tuple((str(p[0]), str(p[1])) for p in clause.get("numbers") or [] if len(p) == 2)
-            body.clauses.append(ClauseRow(str(clause.get("number") or ""), status, tuple(diff), numbers))
+            body.clauses.append(ClauseRow(clause_label(clause), status, tuple(diff), numbers))
+
+
+def clause_label(clause: Mapping[str, Any]) -> str:
+    """The clause's full number as `regwatch diff` shows it (六(一)1, 八(三)), not its last part."""
+    path = [str(p) for p in clause.get("path") or [] if p]
+    return "".join(path) or str(clause.get("number") or "")
+
+
+def clause_figure(clause: Mapping[str, Any]) -> str:
+    """"杂质铝 1.5%→1%": the first changed figure of a clause and the words it is about."""
+    pairs = [p for p in clause.get("numbers") or [] if len(p) == 2]
+    if not pairs:
+        return ""
+    old, new = str(pairs[0][0]), str(pairs[0][1])
+    before = ""
+    for op in clause.get("diff") or []:
+        if isinstance(op, Mapping) and op.get("op") != "equal" and str(op.get("old") or "").startswith(old):
+            break
+        if isinstance(op, Mapping):
+            before += str(op.get("new") or op.get("old") or "") if op.get("op") == "equal" else ""
+    subject = re.split(r"[，,。；;：:、（）()\s]", before)[-1] if before else ""
+    subject = _COMPARATORS.sub("", subject)[-SUBJECT_CHARS:]
+    return f"{subject} {old}→{new}".strip()

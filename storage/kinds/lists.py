@@ -8,9 +8,9 @@ from typing import Any
 
 from storage.chinese import batch_labels, zh_date
 from storage.kinds.base import ChangeKind, Details, Headline
-from storage.kinds.body import Body, entry_row
+from storage.kinds.body import Body, TableRow, entry_row, table_row
 from storage.kinds.display import authority_short, short
-from storage.vocab import Severity, Stage
+from storage.vocab import Outcome, Severity, Stage
 
 _BATCH4_URL = "https://www.miit.gov.cn/zwgk/wjgs/art/2022/art_00000000000000000000000000000004.html"
 _BATCH1_URL = "https://www.miit.gov.cn/zwgk/zcwj/wjfb/gg/art/2018/art_00000000000000000000000000000040.html"
@@ -28,7 +28,7 @@ class ListProposed(ChangeKind):
     """Batch 4 公示 names are the press short names printed on 2022-11-16 (libattery.ofweek.com)."""
 
     kind = "list.proposed"
-    zh, en = "公示拟列入名单", "list proposed"
+    zh, en = "公示拟列入名单", "proposed"
     default_severity = Severity.WARNING
     lead_rank = 0
     details_type = ProposedDetails
@@ -63,6 +63,10 @@ class ListProposed(ChangeKind):
         body.entries_caption = f"拟公告企业 / Proposed enterprises（{len(entries)}）"
         body.entries = [entry_row("", e) for e in entries]
 
+    @classmethod
+    def rows(cls, change: Mapping[str, Any], details: ProposedDetails) -> list[TableRow]:
+        return [table_row(Outcome.PROPOSED, e) for e in details.entries or []]
+
 
 @dataclass(kw_only=True)
 class EntryDetails(Details):
@@ -81,7 +85,7 @@ class EntryAdded(ChangeKind):
     """Batch 1 is 工业和信息化部公告2018年第40号."""
 
     kind = "list.entry_added"
-    zh, en = "列入名单", "listed"
+    zh, en = "列入名单（新列入或公示后确认）", "listed or confirmed"
     lead_rank = 4
     details_type = EntryDetails
     sample = {
@@ -95,13 +99,22 @@ class EntryAdded(ChangeKind):
     @classmethod
     def headline(cls, change: Mapping[str, Any], details: EntryDetails) -> Headline:
         batch_zh, batch_en = batch_labels(details.batch)
-        return (f"【白名单】{batch_zh}新增企业：{short(details.enterprise)}",
-                f"White-list {batch_en or 'entry'}: enterprise added")
+        outcome = cls.outcome(details)
+        return (f"【白名单】{batch_zh}{outcome.zh}：{short(details.enterprise)}",
+                f"White-list {batch_en or 'entry'}: enterprise {outcome.en}")
+
+    @classmethod
+    def outcome(cls, details: EntryDetails) -> Outcome:
+        return Outcome.CONFIRMED if str(details.reason or "").startswith("confirmed") else Outcome.LISTED
+
+    @classmethod
+    def rows(cls, change: Mapping[str, Any], details: EntryDetails) -> list[TableRow]:
+        return [table_row(cls.outcome(details), details.row())]
 
     @classmethod
     def build_body(cls, body: Body, details: EntryDetails, change: Mapping[str, Any]) -> None:
         body.batch_fact(details.batch)
-        body.entries_caption = "新增企业 / Enterprise added"
+        body.entries_caption = f"{cls.outcome(details).label} / Enterprise"
         body.entries = [entry_row("+", details.row())]
         if details.reason:
             body.notes.append(f"依据 / Basis：{details.reason}")
@@ -111,7 +124,7 @@ class EntryRemoved(ChangeKind):
     """Critical when a final list or a revocation removes it; a warning when a 公示 drops it."""
 
     kind = "list.entry_removed"
-    zh, en = "移出名单", "removed from the list"
+    zh, en = "撤出公示、公示后未列入或撤销", "withdrawn from proposal, dropped after 公示, or revoked"
     default_severity = Severity.CRITICAL
     lead_rank = 2
     details_type = EntryDetails
@@ -119,7 +132,7 @@ class EntryRemoved(ChangeKind):
         "category": "whitelist", "stage": "公告",
         "title": "关于撤销部分企业行业规范条件公告资格的公告（示例）", "summary": "示例再生资源有限公司被撤销公告资格",
         "details": {"batch": 2, "enterprise": "示例再生资源有限公司", "province": "示例省", "type": "再生利用",
-                    "reason": "撤销（示例）"},
+                    "reason": "revoked (撤销/取消)", "revoked_on": "2026-11-13"},
     }
 
     @classmethod
@@ -127,16 +140,28 @@ class EntryRemoved(ChangeKind):
         return Severity.WARNING if change.get("stage") == Stage.PROPOSED else Severity.CRITICAL
 
     @classmethod
+    def outcome(cls, change: Mapping[str, Any], details: EntryDetails) -> Outcome:
+        """Revoked from the list, withdrawn from a 公示, or dropped between 公示 and 公告."""
+        if details.revoked_on or str(details.reason or "").startswith("revoked"):
+            return Outcome.REVOKED
+        return Outcome.WITHDRAWN if change.get("stage") == Stage.PROPOSED else Outcome.DROPPED
+
+    @classmethod
     def headline(cls, change: Mapping[str, Any], details: EntryDetails) -> Headline:
         batch_zh, batch_en = batch_labels(details.batch)
         where = f"（{batch_zh}）" if batch_zh else ""
-        return (f"【白名单】{short(details.enterprise)}移出名单{where}",
-                f"Enterprise removed from the white list{f' ({batch_en})' if batch_en else ''}")
+        outcome = cls.outcome(change, details)
+        return (f"【白名单】{outcome.zh}：{short(details.enterprise)}{where}",
+                f"White-list: enterprise {outcome.en}{f' ({batch_en})' if batch_en else ''}")
+
+    @classmethod
+    def rows(cls, change: Mapping[str, Any], details: EntryDetails) -> list[TableRow]:
+        return [table_row(cls.outcome(change, details), details.row())]
 
     @classmethod
     def build_body(cls, body: Body, details: EntryDetails, change: Mapping[str, Any]) -> None:
         body.batch_fact(details.batch)
-        body.entries_caption = "移出企业 / Enterprise removed"
+        body.entries_caption = f"{cls.outcome(change, details).label} / Enterprise"
         body.entries = [entry_row("-", details.row())]
         if details.reason:
             body.notes.append(f"原因 / Reason：{details.reason}")
@@ -153,7 +178,7 @@ class EntryChangedDetails(Details):
 
 class EntryChanged(ChangeKind):
     kind = "list.entry_changed"
-    zh, en = "名单信息变更", "entry changed"
+    zh, en = "更名或信息变更", "renamed or changed"
     lead_rank = 3
     details_type = EntryChangedDetails
     sample = {
@@ -173,8 +198,24 @@ class EntryChanged(ChangeKind):
             what = f"{short(old.get('enterprise'), 30)} → {short(new.get('enterprise'), 30)}"
         else:
             what = short(new.get("enterprise") or old.get("enterprise"))
-        return (f"【白名单】{batch_zh}企业信息变更：{what}",
-                f"White-list {batch_en or 'entry'}: entry changed ({', '.join(fields) or 'details'})")
+        outcome = cls.outcome(details)
+        return (f"【白名单】{batch_zh}{outcome.zh}：{what}",
+                f"White-list {batch_en or 'entry'}: enterprise {outcome.en} ({', '.join(fields) or 'details'})")
+
+    @classmethod
+    def outcome(cls, details: EntryChangedDetails) -> Outcome:
+        old, new = details.old or {}, details.new or {}
+        return Outcome.RENAMED if old.get("enterprise") != new.get("enterprise") else Outcome.CHANGED
+
+    @classmethod
+    def rows(cls, change: Mapping[str, Any], details: EntryChangedDetails) -> list[TableRow]:
+        old, new = details.old or {}, details.new or {}
+        outcome = cls.outcome(details)
+        if outcome is Outcome.RENAMED:
+            note = f"原名 / renamed from {old.get('enterprise')}"
+        else:
+            note = "；".join(f"{f}: {old.get(f)} → {new.get(f)}" for f in details.fields or [] if f != "enterprise")
+        return [table_row(outcome, new or old, note)]
 
     @classmethod
     def build_body(cls, body: Body, details: EntryChangedDetails, change: Mapping[str, Any]) -> None:
