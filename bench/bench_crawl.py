@@ -29,12 +29,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.floor import crawl_urls, plain_fetch, request_gaps  # noqa: E402
-from bench.report import Figure, machine, save, table  # noqa: E402
-from bench.urlwatch_run import run_urlwatch, urlwatch_bin, write_jobs  # noqa: E402
-from regwatch.config import Config, load_config  # noqa: E402
-from regwatch.crawl import run_crawl  # noqa: E402
-from replica.testing import ReplicaProcess  # noqa: E402
+from bench.floor import crawl_urls, plain_fetch, request_gaps
+from bench.report import Figure, machine, save, table
+from bench.urlwatch_run import run_urlwatch, urlwatch_bin, write_jobs
+from regwatch.config import Config, load_config
+from regwatch.crawl import run_crawl
+from replica.testing import ReplicaProcess
 
 FAST = {"ROBOTSTXT_OBEY": False}
 

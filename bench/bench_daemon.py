@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report import Figure, machine, save, table  # noqa: E402
-from replica.sinks import HttpReceiver, SmtpSink  # noqa: E402
-from replica.testing import ReplicaProcess  # noqa: E402
+from bench.report import Figure, machine, save, table
+from replica.sinks import HttpReceiver, SmtpSink
+from replica.testing import ReplicaProcess
 
 SOURCES = ("miit", "samr")
 
@@ -76,7 +76,7 @@ class Daemon:
         self.config = config
         self.db_path = config.parent / "regwatch.db"
         exe = Path(sys.executable).parent / "regwatch"
-        self.log = open(config.parent / "daemon.log", "a")  # noqa: SIM115 - closed in stop()
+        self.log = (config.parent / "daemon.log").open("a")
         self.proc = subprocess.Popen([str(exe), "--config", str(config), "run"], stdout=self.log,
                                      stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 

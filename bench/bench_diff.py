@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report import Figure, save, table  # noqa: E402
-from diff.clauses import diff_clauses  # noqa: E402
-from diff.entities import ListEntry, diff_entries  # noqa: E402
-from diff.names import best_matches, normalize_name  # noqa: E402
-from diff.text import tokenizer  # noqa: E402
-from diff.words import word_diff  # noqa: E402
+from bench.report import Figure, save, table
+from diff.clauses import diff_clauses
+from diff.entities import ListEntry, diff_entries
+from diff.names import best_matches, normalize_name
+from diff.text import tokenizer
+from diff.words import word_diff
 
 PROVINCES = (
     "北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 "

@@ -22,15 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report import Figure, save, table  # noqa: E402
-from notifier.routes import parse_notifier_config  # noqa: E402
-from notifier.worker import deliver_due, run_loop  # noqa: E402
-from storage.changes import record_change  # noqa: E402
+from bench.report import Figure, save, table
+from notifier.routes import parse_notifier_config
+from notifier.worker import deliver_due, run_loop
+from storage.changes import record_change
 from storage.db import (
-    immediate,  # noqa: E402
-    open_db,  # noqa: E402
+    immediate,
+    open_db,
 )
-from storage.kinds import sample  # noqa: E402
+from storage.kinds import sample
 
 
 class Receiver:
@@ -81,7 +81,7 @@ def record(db, change, routes) -> int:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def latencies(recorded: dict[int, float], arrived: dict[int, float]) -> tuple[float, float, int]:

@@ -16,18 +16,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pypinyin import lazy_pinyin  # noqa: E402
+from pypinyin import lazy_pinyin
 
 from diff.english import (
-    place_pinyin,  # noqa: E402
-    syllable_table,  # noqa: E402
+    place_pinyin,
+    syllable_table,
 )
-from diff.names import CITIES, normalize_name  # noqa: E402
-from regwatch.supplierfile import SupplierRow  # noqa: E402
-from regwatch.verify import verify_names  # noqa: E402
-from regwatch.watchlist import add_suppliers, recheck  # noqa: E402
-from storage.db import immediate, open_db  # noqa: E402
-from storage.watchlist import supplier_events  # noqa: E402
+from diff.names import CITIES, normalize_name
+from regwatch.supplierfile import SupplierRow
+from regwatch.verify import verify_names
+from regwatch.watchlist import add_suppliers, recheck
+from storage.db import immediate, open_db
+from storage.watchlist import supplier_events
 
 SYLLABLES = "华邦格瑞泰盛鑫源达宏远恒昌丰德润隆锦嘉晟博睿航宇天启融汇安康永信海川峰岳明辉凯"
 TRADES = (("循环科技", "Recycling Technology"), ("新材料", "New Material"), ("新能源科技", "New Energy Technology"),

@@ -8,6 +8,7 @@ same delay between two requests to one host that the crawl was configured with.
 from __future__ import annotations
 
 import http.client
+import itertools
 import threading
 import time
 from collections import defaultdict
@@ -64,7 +65,7 @@ def plain_fetch(urls: list[str], delay: float = 0.0) -> FetchResult:
         t.start()
     for t in threads:
         t.join()
-    gaps = [b - a for series in starts.values() for a, b in zip(series, series[1:], strict=False)]
+    gaps = [b - a for series in starts.values() for a, b in itertools.pairwise(series)]
     return FetchResult(time.perf_counter() - wall, time.process_time() - cpu, len(urls), len(errors), gaps)
 
 

@@ -119,7 +119,7 @@ class Rules:
     enforcement_subject: PhraseSet = PhraseSet({}, ())
     enforcement_action_min: float = 0.0
     enforcement_action: PhraseSet = PhraseSet({}, ())
-    review: ReviewRules = ReviewRules()
+    review: ReviewRules = field(default_factory=ReviewRules)
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

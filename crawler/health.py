@@ -122,7 +122,7 @@ class CrawlHealth:
 
     def message(self) -> str:
         if self.blocks and not self.listing_pages:
-            url, status, reason = self.blocks[0]
+            url, _status, reason = self.blocks[0]
             return f"{reason} at {url} ({len(self.blocks)} blocked responses)"
         if self.breaks:
             url, reason = self.breaks[0]

@@ -31,7 +31,7 @@ class OnceDrawnSlot(Slot):
             return self.delay
         if self._drawn_for != self.lastseen:
             self._drawn_for = self.lastseen
-            self._factor = max(0.0, 1 + random.uniform(-self.jitter, self.jitter))  # noqa: S311 - not crypto
+            self._factor = max(0.0, 1 + random.uniform(-self.jitter, self.jitter))
         return self.delay * self._factor
 
 

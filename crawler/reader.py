@@ -24,7 +24,7 @@ from crawler.sources import Source
 from diff.entities import ListEntry
 from storage.model import IncomingDocument
 
-__all__ = ["Reading", "ReadError", "read_file", "resolve_url"]
+__all__ = ["ReadError", "Reading", "read_file", "resolve_url"]
 
 
 class ReadError(ValueError):

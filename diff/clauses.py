@@ -166,7 +166,7 @@ def split_clauses(text: str) -> list[Clause]:
             if style in styles:
                 del stack[styles.index(style) :]
             if stack:
-                for draft in reversed(drafts + [current]):
+                for draft in reversed([*drafts, current]):
                     if draft.path == tuple(n for _, n in stack):
                         draft.has_children = True
                         break

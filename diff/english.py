@@ -130,10 +130,8 @@ def parse_english(name: str) -> EnglishQuery:
             continue
         if word in LEGAL_WORDS:
             pass
-        elif word in table and not rest:  # a place before the brand, or in brackets after it
-            places.append(table[word])
-            place_words.append(word)
-        elif word in table and _bracketed(name, word):
+        # a place before the brand, or in brackets after it
+        elif (word in table and not rest) or (word in table and _bracketed(name, word)):
             places.append(table[word])
             place_words.append(word)
         elif word in GLOSSARY:

@@ -63,10 +63,7 @@ def content_hash(text: str) -> str:
 def cache_dir() -> Path:
     """A folder the user owns for jieba's prefix-dictionary cache (never a shared /tmp)."""
     explicit = os.environ.get("REGWATCH_CACHE_DIR")
-    if explicit:
-        path = Path(explicit)
-    else:
-        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regwatch"
+    path = Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regwatch"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

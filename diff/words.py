@@ -13,6 +13,7 @@ Line breaks are kept as tokens so that the output keeps the paragraph structure.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ def tokens(text: str) -> list[str]:
         if pos not in inside:
             cuts.add(pos)
     ordered = sorted(cuts)
-    return [text[i:j] for i, j in zip(ordered, ordered[1:], strict=False) if j > i]
+    return [text[i:j] for i, j in itertools.pairwise(ordered) if j > i]
 
 
 def _diff_tokens(ta: Sequence[str], tb: Sequence[str]) -> Iterator[DiffOp]:

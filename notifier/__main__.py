@@ -8,6 +8,7 @@ regwatch.toml through the one loader (options.load_config), as `regwatch notify`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
@@ -85,10 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             run_loop(db, config, interval=args.interval, stop=stop, worker_id=args.worker_id, on_pass=report)
-        except KeyboardInterrupt:
-            pass
         return 0
     finally:
         db.close()

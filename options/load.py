@@ -45,7 +45,7 @@ def read_toml(path: str | Path, environ: Mapping[str, str] | None = None, *, exp
               error: type[ConfigError] = ConfigError) -> dict[str, Any]:
     """Parse a TOML file (and expand ${ENV} in it); any failure is one line of `error`."""
     try:
-        with open(path, "rb") as fh:
+        with Path(path).open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from None

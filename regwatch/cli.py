@@ -477,7 +477,7 @@ def export(app: AppContext, what: str, fmt: str, since: str | None, until: str |
     filters = Filters(since, until, list(kinds), list(categories), as_of)
     with app.db() as db:
         if output:
-            with open(output, "wb") as out:
+            with Path(output).open("wb") as out:
                 do_export(db, what, fmt, filters, out, today=today_shanghai())
             click.echo(f"wrote {output}", err=True)
         else:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from regwatch.config import Config
@@ -35,8 +36,8 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         for r in config.notifier().route_filters()
     ]
     settings: dict[str, Any] = {
-        "REGWATCH_DB": os.path.abspath(config.database),
-        "REGWATCH_BLOBS": os.path.abspath(config.blobs),
+        "REGWATCH_DB": str(Path(config.database).resolve()),
+        "REGWATCH_BLOBS": str(Path(config.blobs).resolve()),
         "REGWATCH_SOURCE_OVERRIDES": config.sources,
         "REGWATCH_ROUTES": routes,
         "REGWATCH_SEVERITIES": dict(config.notifier().severities),
@@ -66,7 +67,7 @@ def checked_rules_path(config: Config) -> str:
         from crawler.classify import load_rules
 
         load_rules(path)
-        return os.path.abspath(path)
+        return str(Path(path).resolve())
     return ""
 
 

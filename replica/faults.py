@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+from pathlib import Path
 from typing import Any, ClassVar
 
 from replica.sites import BUILD_UNIT_PATH
@@ -81,7 +82,7 @@ class NotFound(Fault):
     """404 (or 410 with gone=true) for the matching paths, as for a withdrawn article."""
 
     name = "not_found"
-    defaults = {"gone": False}
+    defaults: ClassVar[dict[str, Any]] = {"gone": False}
 
     def block(self, request: Request) -> Reply | None:
         status = 410 if self.options["gone"] else 404
@@ -93,7 +94,7 @@ class Redirect(Fault):
     another host. The 3xx body carries article markup, so a client that stores it shows it."""
 
     name = "redirect"
-    defaults = {"offsite": False, "status": 302}
+    defaults: ClassVar[dict[str, Any]] = {"offsite": False, "status": 302}
 
     def block(self, request: Request) -> Reply | None:
         if "moved=1" in request.target:
@@ -121,7 +122,7 @@ class Hostile(Fault):
             return reply
         for key, path in self.options["files"].items():
             if key in request.target:
-                with open(path, "rb") as fh:
+                with Path(path).open("rb") as fh:
                     reply.body = fh.read()
                 break
         return reply
@@ -179,7 +180,7 @@ class ServerErrors(Fault):
     """The next `count` matching requests answer `status` (503), then the fault switches off."""
 
     name = "error5xx"
-    defaults = {"count": 3, "status": 503}
+    defaults: ClassVar[dict[str, Any]] = {"count": 3, "status": 503}
 
     def block(self, request: Request) -> Reply | None:
         if self.options["count"] <= 0:
@@ -196,7 +197,7 @@ class Slow(Fault):
     """Delay each matching response by `delay` seconds."""
 
     name = "slow"
-    defaults = {"delay": 2.0}
+    defaults: ClassVar[dict[str, Any]] = {"delay": 2.0}
 
     def delay(self) -> float:
         return float(self.options["delay"])
@@ -207,7 +208,7 @@ class Truncate(Fault):
     mode=content sends half the bytes with a matching Content-Length (a garbage file)."""
 
     name = "truncate"
-    defaults = {"mode": "transport"}
+    defaults: ClassVar[dict[str, Any]] = {"mode": "transport"}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -242,7 +243,7 @@ class ListEdit(Fault):
     unchanged article page, publishes the enterprise `old` as `new`. Its ETag follows the bytes."""
 
     name = "list_edit"
-    defaults = {"batch": 2, "old": "", "new": ""}
+    defaults: ClassVar[dict[str, Any]] = {"batch": 2, "old": "", "new": ""}
 
     def transform(self, request: Request, reply: Reply) -> Reply:
         if reply.kind != "attachment" or reply.status != 200:

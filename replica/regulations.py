@@ -169,7 +169,7 @@ def enforcement_notice_document() -> Document:
         title="市场监管总局 工业和信息化部 公安部 生态环境部 交通运输部 商务部关于开展新能源汽车废旧动力电池"
         "回收利用领域专项整治行动的通知",
         category="inspection", stage="发布", published="2026-04-28 17:30",
-        body=tuple([blocks.p(number, "center")] + blocks.paragraphs(corpus.lines("enforcement_notice_2026.txt"))),
+        body=tuple([blocks.p(number, "center"), *blocks.paragraphs(corpus.lines("enforcement_notice_2026.txt"))]),
         source="执法稽查局", doc_number=number, signed_date="2026-04-28",
         authority="市场监管总局、工业和信息化部、公安部、生态环境部、交通运输部、商务部",
         keywords="废旧动力电池,回收利用,专项整治", foreign_columns=(("miit", GZDT),),
@@ -199,7 +199,7 @@ def inspection_protocol_document() -> Document:
         key=key, site="samr", art_id=hex_id("art", key), columns=(ZFJCS, ZJWJ),
         title="市场监管总局办公厅关于印发《新能源汽车废旧动力电池回收利用企业监督检查工作指引》的通知",
         category="inspection", stage="发布", published=published,
-        body=tuple([blocks.p(number, "center")] + blocks.paragraphs(lines, [attachment])), source="执法稽查局",
+        body=tuple([blocks.p(number, "center"), *blocks.paragraphs(lines, [attachment])]), source="执法稽查局",
         state=4, doc_number=number, signed_date="2026-11-10", attachments=(attachment,), authority="市场监管总局",
         keywords="废旧动力电池,回收利用,监督检查", synthetic=True,
     )
@@ -220,7 +220,7 @@ def penalty_schedule_document() -> Document:
         key=key, site="samr", art_id=hex_id("art", key), columns=(ZJWJ, ZFJCS),
         title="市场监管总局关于印发《新能源汽车废旧动力电池回收利用违法行为行政处罚裁量基准》的通知",
         category="penalty", stage="发布", published=published,
-        body=tuple([blocks.p(number, "center")] + blocks.paragraphs(lines, [attachment])), source="执法稽查局",
+        body=tuple([blocks.p(number, "center"), *blocks.paragraphs(lines, [attachment])]), source="执法稽查局",
         state=5, doc_number=number, signed_date="2026-11-18", attachments=(attachment,), authority="市场监管总局",
         keywords="废旧动力电池,回收利用,行政处罚,裁量基准", synthetic=True,
     )

@@ -77,7 +77,7 @@ class HttpReceiver:
 
             do_GET = do_PUT = do_POST
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -213,7 +213,7 @@ class SmtpSink:
         sink = self
 
         class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 parsed = email.message_from_bytes(envelope.original_content or envelope.content,
                                                   policy=email.policy.default)
                 with sink._changed:

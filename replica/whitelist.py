@@ -183,10 +183,7 @@ def _proposed_body(spec: Batch, attachment: Attachment, count: int) -> list[str]
 def batch_document(spec: Batch) -> Document:
     entries = final_batch6_entries() if spec.key == "batch6-gonggao" else batch_entries(spec.batch)
     attachment = list_attachment(spec, entries)
-    if spec.action == "final":
-        body = _final_body(spec, attachment)
-    else:
-        body = _proposed_body(spec, attachment, len(entries))
+    body = _final_body(spec, attachment) if spec.action == "final" else _proposed_body(spec, attachment, len(entries))
     return Document(
         key=spec.key, site="miit", art_id=hex_id("art", spec.key), columns=spec.columns, title=spec.title,
         category="whitelist", stage="公告" if spec.action == "final" else "公示", published=spec.published,

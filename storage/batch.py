@@ -12,6 +12,7 @@ document, and the next crawl fetches what it lost again, because those documents
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from sqlite_utils import Database
 
@@ -61,7 +62,7 @@ class Writer:
     """One connection, blob store and batch per database per process, shared by every spider
     of a crawl: two connections in one thread would wait on each other's write lock forever."""
 
-    _open: dict[str, Writer] = {}
+    _open: ClassVar[dict[str, Writer]] = {}
 
     def __init__(self, key: str, db: Database, blobs: BlobStore, batch: Batch) -> None:
         self.key = key

@@ -56,7 +56,7 @@ class BlobStore:
                     return digest
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            Path(tmp).replace(target)
         except BaseException:
             self._pending.pop(digest, None)
             Path(tmp).unlink(missing_ok=True)
@@ -73,7 +73,7 @@ class BlobStore:
             finally:
                 os.close(fd)
             target = self.path_for(digest)
-            os.replace(tmp, target)
+            Path(tmp).replace(target)
             folders.add(target.parent)
             del self._pending[digest]
         for folder in folders:

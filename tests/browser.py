@@ -55,7 +55,7 @@ class ServeProcess:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
 
     def start(self, timeout: float = 60) -> ServeProcess:
         env = {**os.environ, "REGWATCH_BLOBS": self.blobs, "PYTHONPATH": str(ROOT)}

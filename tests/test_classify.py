@@ -160,5 +160,5 @@ def test_invalid_rules_are_refused_clearly(tmp_path: Path, text: str, message: s
 
 
 def test_missing_override_file(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match="absent.toml: cannot read"):
+    with pytest.raises(RulesError, match=r"absent\.toml: cannot read"):
         load_rules(tmp_path / "absent.toml")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -31,7 +32,7 @@ def listening_addresses(port: int) -> list[str]:
     """Local addresses listening on `port`, read from /proc (IPv4 hex, e.g. 0100007F = 127.0.0.1)."""
     found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as fh:
+        with Path(table).open() as fh:
             for line in fh.readlines()[1:]:
                 local, state = line.split()[1], line.split()[3]
                 address, hex_port = local.split(":")

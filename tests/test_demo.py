@@ -10,7 +10,7 @@ pytestmark = pytest.mark.integration  # crawls the replica or runs processes: ma
 
 
 def test_demo_walks_the_timeline_and_delivers(demo_run):
-    out, messages, database = demo_run
+    out, _messages, database = demo_run
     for state in range(6):
         assert f"state {state}:" in out
     assert "list.proposed" in out and "criteria.changed" in out and "list.entry_removed" in out

@@ -42,7 +42,7 @@ def summary(diff: EntityDiff) -> tuple[list[str], list[str], list[tuple[str, str
     ("new", "expected"),
     [
         (BATCH1, ([], [], [], 5)),
-        (BATCH1 + [ListEntry("安徽南都华铂新材料科技有限公司", "安徽省", "再生利用", 4)],
+        ([*BATCH1, ListEntry("安徽南都华铂新材料科技有限公司", "安徽省", "再生利用", 4)],
          (["安徽南都华铂新材料科技有限公司"], [], [], 5)),
         (BATCH1[1:], ([], ["衢州华友钴新材料有限公司"], [], 4)),
         (replace(BATCH1, 1, enterprise="赣州市豪鹏新能源科技有限公司"),

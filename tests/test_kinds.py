@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -81,15 +82,15 @@ def test_each_kind_renders_in_every_format(name):
 def test_a_kind_without_a_headline_fails_at_class_creation():
     before = dict(ChangeKind.registry)
     with pytest.raises(TypeError, match="headline"):
-        class Forgotten(ChangeKind):  # noqa: F841
+        class Forgotten(ChangeKind):
             kind = "document.forgotten"
             zh, en = "遗漏", "forgotten"
-            sample = {"details": {}}
+            sample: ClassVar[dict[str, Any]] = {"details": {}}
     with pytest.raises(TypeError, match="declared twice"):
-        class Again(ChangeKind):  # noqa: F841
+        class Again(ChangeKind):
             kind = "document.new"
             zh, en = "新文件", "new document"
-            sample = {"details": {}}
+            sample: ClassVar[dict[str, Any]] = {"details": {}}
 
             @classmethod
             def headline(cls, change, details):

@@ -173,7 +173,7 @@ def test_email_wrong_password_fails_without_leaking_it(message, certificate):
         mail = channel("email", host="127.0.0.1", port=sink.port, security="starttls", username="mailer",
                        password="wrong-pass-77", ca_file=str(certificate[0]), **{"from": "a@example.com"},
                        to=["b@example.com"])
-        with pytest.raises(DeliveryError, match="refused: .*535") as caught:
+        with pytest.raises(DeliveryError, match=r"refused: .*535") as caught:
             mail.deliver(message)
     assert "wrong-pass-77" not in str(caught.value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -105,7 +106,7 @@ def test_ops_rebuild_both_texts(old, new):
     ops = word_diff(old, new)
     assert "".join(op.old for op in ops) == normalize(old)
     assert "".join(op.new for op in ops) == normalize(new)
-    for left, right in zip(ops, ops[1:], strict=False):
+    for left, right in itertools.pairwise(ops):
         assert not (left.op == "equal" and right.op == "equal")
 
 

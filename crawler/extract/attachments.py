@@ -7,6 +7,7 @@ status `failed` (or `unsupported`) and a reason, never as an empty `ok`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
@@ -339,9 +340,7 @@ def _w_text(el) -> str:
             parts.append(node.text)
         elif tag == f"{_W}tab":
             parts.append("\t")
-        elif tag in (f"{_W}br", f"{_W}cr"):
-            parts.append("\n")
-        elif tag == f"{_W}p" and parts:
+        elif tag in (f"{_W}br", f"{_W}cr") or (tag == f"{_W}p" and parts):
             parts.append("\n")
     return "".join(parts)
 
@@ -498,10 +497,8 @@ class XlsParser(AttachmentParser):
                     cell = sheet.cell(r, c)
                     value = cell.value
                     if cell.ctype == xlrd.XL_CELL_DATE:
-                        try:
+                        with contextlib.suppress(Exception):
                             value = xlrd.xldate_as_datetime(value, book.datemode)
-                        except Exception:
-                            pass
                     row.append(_cell(value))
                 rows.append(row)
             for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", []):

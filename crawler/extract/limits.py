@@ -14,19 +14,19 @@ import zipfile
 from collections.abc import Iterable
 
 __all__ = [
-    "LimitExceeded",
     "MAX_CELLS",
     "MAX_COLS",
+    "MAX_COLSPAN",
     "MAX_DOCX_SPAN",
     "MAX_HTML_BYTES",
     "MAX_HTML_DEPTH",
     "MAX_MERGED_CELLS",
     "MAX_PDF_PAGES",
     "MAX_ROWSPAN",
-    "MAX_COLSPAN",
     "MAX_TEXT_CHARS",
     "PARSE_MEMORY_BYTES",
     "PARSE_SECONDS",
+    "LimitExceeded",
     "check_depth",
     "check_ooxml",
     "check_text",

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
@@ -70,7 +70,7 @@ def parse_query_data(text: str) -> dict[str, str]:
 
 class HanwebSpider(scrapy.Spider):
     name = ""  # a base class: `scrapy list` shows only the per-source subclasses
-    custom_settings: dict[str, Any] = {}
+    custom_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

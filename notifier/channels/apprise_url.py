@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
@@ -25,7 +25,8 @@ class AppriseChannel(Channel, kind="apprise"):
     of their own. The body is the plain-text rendering, the title the headline. For json://,
     xml:// and form:// URLs the X-Regwatch-Delivery header is added."""
 
-    options = {"url": Option("str", "an Apprise URL such as tgram://… or json://host/path", required=True,
+    options: ClassVar[dict[str, Any]] = {
+        "url": Option("str", "an Apprise URL such as tgram://… or json://host/path", required=True,
                              secret=True)}
 
     def check(self) -> None:

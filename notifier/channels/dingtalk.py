@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import time
+from typing import Any, ClassVar
 from urllib.parse import quote_plus
 
 from notifier.channels.base import Channel, Message
@@ -28,7 +29,7 @@ class DingTalkChannel(Channel, kind="dingtalk"):
     is signed (加签). DingTalk answers HTTP 200 with a non-zero errcode when it refuses a
     message; that counts as a failure and is retried."""
 
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "webhook_url": Option("url", "robot webhook URL, with its access_token", required=True, secret=True),
         "secret": Option("str", "the robot's 加签 secret (SEC…)", secret=True),
     }

@@ -6,6 +6,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Any, ClassVar
 
 from notifier.channels.base import Channel, Message
 from notifier.errors import ConfigError, DeliveryError
@@ -20,7 +21,7 @@ class EmailChannel(Channel, kind="email"):
     HTML part. The Message-ID is derived from the delivery id, so a resent alert threads with,
     and can be dropped as a duplicate of, the first copy."""
 
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "host": Option("str", "SMTP server host name", required=True),
         "port": Option("int", "SMTP port; default 587 (starttls), 465 (ssl) or 25 (none)", minimum=1),
         "security": Option("str", "transport security", default="starttls", choices=("starttls", "ssl", "none")),

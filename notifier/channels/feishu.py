@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_zero_code
@@ -60,7 +60,7 @@ class FeishuChannel(Channel, kind="feishu"):
     msg_type "post" (rich text) or "text". With `secret` set the request is signed. Feishu
     answers HTTP 200 with a non-zero code when it refuses a message; that is a failure."""
 
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "webhook_url": Option("url", "bot webhook URL (…/open-apis/bot/v2/hook/…)", required=True, secret=True),
         "secret": Option("str", "the bot's signing secret", secret=True),
         "msg_type": Option("str", "message type", default="interactive", choices=("interactive", "post", "text")),

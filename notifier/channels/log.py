@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import Any, ClassVar
 
 from notifier.channels.base import Channel, Message
 from options import Option
@@ -16,7 +17,7 @@ class LogChannel(Channel, kind="log"):
     """Writes the plain-text rendering to stderr, or appends it to `path`. A channel named `log`
     always exists and the default routes use it, so no alert is dropped for want of config."""
 
-    options = {"path": Option("str", "file to append alerts to; stderr when left out")}
+    options: ClassVar[dict[str, Any]] = {"path": Option("str", "file to append alerts to; stderr when left out")}
 
     def send(self, message: Message) -> str:
         block = f"=== regwatch alert {message.delivery_id} ===\n{message.rendering.text}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post_json, require_2xx
 from options import Option
@@ -11,7 +13,8 @@ class SlackChannel(Channel, kind="slack"):
     """Slack incoming webhook. The alert goes as Block Kit blocks (at most 50, long diffs split
     or cut with a link to the original), with the headline as the notification text."""
 
-    options = {"webhook_url": Option("url", "the incoming-webhook URL Slack gave you", required=True, secret=True)}
+    options: ClassVar[dict[str, Any]] = {
+        "webhook_url": Option("url", "the incoming-webhook URL Slack gave you", required=True, secret=True)}
 
     def send(self, message: Message) -> str:
         rendering = message.rendering

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any, ClassVar
 
 from notifier.channels.base import Channel, Message
 from notifier.channels.http import post, require_2xx
@@ -20,7 +21,7 @@ class WebhookChannel(Channel, kind="webhook"):
     delivery id, for dropping duplicates) and, when a secret is set, X-Regwatch-Signature:
     sha256=<hex HMAC-SHA256 of the raw body>. Any 2xx answer counts as delivered."""
 
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "url": Option("url", "where to POST", required=True, secret=True),
         "secret": Option("str", "shared secret for the HMAC signature", secret=True),
     }

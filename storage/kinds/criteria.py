@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from diff.words import DiffOp
 from storage.kinds.base import ChangeKind, Details, Headline
@@ -39,7 +39,7 @@ class CriteriaChanged(ChangeKind):
     default_severity = Severity.CRITICAL
     lead_rank = 1
     details_type = CriteriaDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "criteria", "title": "新能源汽车废旧动力电池综合利用行业规范条件（2024年本）",
         "doc_number": "工业和信息化部公告2024年第42号",
         "summary": "规范条件再生利用条款：杂质铝、铜含量要求由低于1%调整为低于1.5%", "published_at": "2024-12-24",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from storage.kinds.base import ChangeKind, Details, Headline
 from storage.kinds.body import Body, segments
@@ -24,7 +24,7 @@ class DocumentNew(ChangeKind):
     zh, en = "新文件", "new document"
     lead_rank = 7
     details_type = NewDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "inspection", "authority": "SAMR",
         "title": "市场监管总局 工业和信息化部关于开展新能源汽车动力电池梯次利用产品认证工作的公告",
         "summary": "市场监管总局、工信部开展梯次利用产品自愿性认证", "published_at": "2023-03-06",
@@ -58,7 +58,7 @@ class DocumentEdited(ChangeKind):
     zh, en = "文件修改", "document edited"
     lead_rank = 6
     details_type = EditedDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "whitelist", "title": "工业和信息化部公告2018年第40号",
         "summary": "公告正文修改：企业名称更正", "doc_number": "工业和信息化部公告2018年第40号",
         "details": {"diff": [{"op": "equal", "old": "符合规范条件的企业名单：", "new": "符合规范条件的企业名单："},
@@ -93,7 +93,8 @@ class DocumentWithdrawn(ChangeKind):
     default_severity = Severity.WARNING
     lead_rank = 5
     details_type = WithdrawnDetails
-    sample = {"category": "criteria", "title": "规范条件解读（示例）", "summary": "页面已无法访问",
+    sample: ClassVar[dict[str, Any]] = {
+        "category": "criteria", "title": "规范条件解读（示例）", "summary": "页面已无法访问",
               "details": {"http_status": 404, "runs": 3}}
 
     @classmethod
@@ -123,7 +124,8 @@ class DocumentRestored(ChangeKind):
     default_severity = Severity.WARNING
     lead_rank = 5
     details_type = RestoredDetails
-    sample = {"category": "criteria", "title": "规范条件解读（示例）", "summary": "页面恢复访问",
+    sample: ClassVar[dict[str, Any]] = {
+        "category": "criteria", "title": "规范条件解读（示例）", "summary": "页面恢复访问",
               "details": {"http_status": 200, "withdrawn_at": "2026-05-02T08:00:00+00:00"}}
 
     @classmethod
@@ -156,7 +158,8 @@ class DocumentFlapping(ChangeKind):
     zh, en = "内容反复变化", "document flapping"
     default_severity = Severity.WARNING
     details_type = FlappingDetails
-    sample = {"category": "whitelist", "title": "工作动态（示例）", "summary": "页面在已见版本之间切换",
+    sample: ClassVar[dict[str, Any]] = {
+        "category": "whitelist", "title": "工作动态（示例）", "summary": "页面在已见版本之间切换",
               "details": {"versions_seen": [10, 11, 12]}}
 
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from storage.chinese import batch_labels, zh_date
 from storage.kinds.base import ChangeKind, Details, Headline
@@ -32,7 +32,7 @@ class ListProposed(ChangeKind):
     default_severity = Severity.WARNING
     lead_rank = 0
     details_type = ProposedDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "whitelist", "stage": "公示",
         "title": "关于拟公告符合《新能源汽车废旧动力蓄电池综合利用行业规范条件》企业名单（第四批）的公示",
         "summary": "工信部公示第四批拟公告企业名单", "published_at": "2022-11-16", "url": _BATCH4_URL,
@@ -88,7 +88,7 @@ class EntryAdded(ChangeKind):
     zh, en = "列入名单（新列入或公示后确认）", "listed or confirmed"
     lead_rank = 4
     details_type = EntryDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "whitelist", "stage": "公告", "title": "工业和信息化部公告2018年第40号",
         "doc_number": "工业和信息化部公告2018年第40号", "summary": "第一批公告：衢州华友钴新材料有限公司列入名单",
         "published_at": "2018-09-05", "url": _BATCH1_URL,
@@ -128,7 +128,7 @@ class EntryRemoved(ChangeKind):
     default_severity = Severity.CRITICAL
     lead_rank = 2
     details_type = EntryDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "whitelist", "stage": "公告",
         "title": "关于撤销部分企业行业规范条件公告资格的公告（示例）", "summary": "示例再生资源有限公司被撤销公告资格",
         "details": {"batch": 2, "enterprise": "示例再生资源有限公司", "province": "示例省", "type": "再生利用",
@@ -181,7 +181,7 @@ class EntryChanged(ChangeKind):
     zh, en = "更名或信息变更", "renamed or changed"
     lead_rank = 3
     details_type = EntryChangedDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": "whitelist", "stage": "公告", "title": "符合行业规范条件企业名单（第六批）（示例）",
         "summary": "示例企业名称变更",
         "details": {"batch": 6, "fields": ["enterprise"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from storage.kinds.base import ChangeKind, Details, Headline
 from storage.kinds.body import Body
@@ -38,7 +38,7 @@ class SourceHealth(ChangeKind):
     zh, en = "数据源状态", "source health"
     for_operators = True
     details_type = HealthDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": None, "authority": None, "document_id": None, "evidence": {},
         "summary": "数据源被拦截：HTTP 412",
         "details": {"source": "miit", "state": "blocked", "previous": "ok", "part": "listing API 公告",
@@ -95,7 +95,7 @@ class OutboxDead(ChangeKind):
     for_operators = True
     default_severity = Severity.CRITICAL
     details_type = DeadDetails
-    sample = {
+    sample: ClassVar[dict[str, Any]] = {
         "category": None, "authority": None, "source_id": None, "document_id": None, "evidence": {},
         "summary": "告警投递失败",
         "details": {"outbox_id": 17, "channel": "team-slack", "route": "compliance", "attempts": 8,
@@ -131,7 +131,8 @@ class ChannelTest(ChangeKind):
     zh, en = "测试消息", "test message"
     stored = False
     details_type = ChannelTestDetails
-    sample = {"category": None, "authority": None, "source_id": None, "document_id": None, "evidence": {},
+    sample: ClassVar[dict[str, Any]] = {
+        "category": None, "authority": None, "source_id": None, "document_id": None, "evidence": {},
               "summary": "regwatch 测试消息：路由 compliance 的渠道可以送达 / test message for route compliance",
               "details": {"route": "compliance"}}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from storage.kinds.base import ChangeKind, Details, Headline
 from storage.kinds.body import Body, entry_row
@@ -132,5 +132,5 @@ class SupplierCriteriaChanged(SupplierKind):
     kind = "supplier.criteria_changed"
     zh, en = "供应商适用的规范条件变更", "supplier's criteria changed"
     event_zh, event_en = "所适用的规范条件变更", "its criteria changed"
-    sample = {**_sample("criteria_changed", "所适用的规范条件变更"), "category": "criteria",
+    sample: ClassVar[dict[str, Any]] = {**_sample("criteria_changed", "所适用的规范条件变更"), "category": "criteria",
               "title": "新能源汽车废旧动力电池综合利用行业规范条件（2026年修订征求意见稿）（示例）"}
