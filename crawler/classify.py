@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.confidence import ReviewRules, assess_irrelevant, assess_related, assess_specific
+from crawler.extract.metadata import batch_number
 from crawler.textprep import to_simplified
 from diff.text import normalize, segment
 from options import (
@@ -412,7 +413,6 @@ def classify(
     rules: Rules | None = None,
 ) -> Classification:
     """Category, stage, batch and list kind of one document, with the evidence."""
-    from crawler.extract.metadata import batch_number
 
     rules = rules or _default_rules()
     # Relays in Traditional script (with pinyin glosses) are read as Simplified; the stored text is not touched.

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import options
+from crawler.sources import SourceError, load_sources
 from notifier.routes import NotifierConfig, parse_notifier_config
 from options import DEFAULT_CONFIG, ConfigError
 
@@ -39,7 +40,6 @@ def load_config(path: str | Path | None = None, *, environ: Mapping[str, str] | 
 
 def _check_definitions(sources: dict[str, dict[str, Any]]) -> None:
     """Source definitions fail at load time, with one line naming the key, not mid-crawl."""
-    from crawler.sources import SourceError, load_sources
 
     try:
         load_sources(sources)

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.classify import load_rules
+from crawler.sources import load_sources
 from regwatch.config import Config
 from regwatch.staleness import check_staleness
+from storage.changes import iso, utcnow
+from storage.db import open_db
+from storage.health import finish_run
 from storage.vocab import GOOD_RUNS
 
 
@@ -64,7 +69,6 @@ def checked_rules_path(config: Config) -> str:
     """The user's classification-rules override, validated here so a typo fails before a crawl."""
     path = config.general["classify_rules"]
     if path:
-        from crawler.classify import load_rules
 
         load_rules(path)
         return str(Path(path).resolve())
@@ -73,7 +77,6 @@ def checked_rules_path(config: Config) -> str:
 
 def enabled_sources(config: Config, wanted: list[str] | None = None, *, every: bool = False) -> list[str]:
     """The sources to crawl: `wanted` (checked), else the enabled ones, or all with every=True."""
-    from crawler.sources import load_sources
 
     sources = load_sources(config.sources)
     if every:
@@ -129,7 +132,6 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
 
 def crawl_budget(config: Config, ids: list[str]) -> float:
     """Seconds one pass over these sources may take: the largest of their budgets."""
-    from crawler.sources import load_sources
 
     sources = load_sources(config.sources)
     default = float(config.general["crawl_budget_minutes"])
@@ -138,10 +140,6 @@ def crawl_budget(config: Config, ids: list[str]) -> float:
 
 def record_overrun(config: Config, ids: list[str], budget: float) -> None:
     """The killed crawl could not write its own crawl_runs row: write it here, with a health alert."""
-    from crawler.sources import load_sources
-    from storage.changes import iso, utcnow
-    from storage.db import open_db
-    from storage.health import finish_run
 
     sources = load_sources(config.sources)
     db = open_db(config.database)

@@ -14,9 +14,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from crawler.sources import load_sources
+from notifier.worker import deliver_due
 from options.base import EVERY
 from regwatch.config import Config
-from regwatch.crawl import stop_running_crawls
+from regwatch.crawl import run_crawl, stop_running_crawls
+from regwatch.report import send_report
 from regwatch.staleness import check_staleness
 from storage.db import open_db
 
@@ -40,7 +43,6 @@ def reachable(url: str, timeout: float = 5.0) -> str | None:
 
 def preflight(config: Config) -> str | None:
     """A one-line reason why no source can be reached, or None."""
-    from crawler.sources import load_sources
 
     problems = []
     for source in load_sources(config.sources).values():
@@ -57,7 +59,6 @@ def preflight(config: Config) -> str | None:
 
 
 def crawl_and_deliver(config: Config, sources: list[str] | None, lock: threading.Lock) -> int:
-    from regwatch.crawl import run_crawl
 
     with lock:
         outcome = run_crawl(config, sources)
@@ -67,7 +68,6 @@ def crawl_and_deliver(config: Config, sources: list[str] | None, lock: threading
 
 
 def deliver(config: Config) -> None:
-    from notifier.worker import deliver_due
     db = open_db(config.database)
     try:
         stats = deliver_due(db, config.notifier())
@@ -89,7 +89,6 @@ def report_trigger(config: Config) -> CronTrigger | None:
 
 
 def send_scheduled_report(config: Config) -> None:
-    from regwatch.report import send_report
 
     try:
         log.info("%s", send_report(config))
@@ -152,7 +151,6 @@ def overdue(config: Config, interval: dict[str, float], now: datetime) -> set[st
 def _run_forever(config: Config, lock: threading.Lock) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from crawler.sources import load_sources
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = BlockingScheduler(timezone=SHANGHAI)

@@ -16,7 +16,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from diff.clauses import diff_clauses
+from diff.render import summarize_ops
 from diff.text import tokens_for_index
+from diff.words import ops_to_json, word_diff
 from options import default
 from storage.changes import iso, record_change, utcnow
 from storage.chinese import SHANGHAI
@@ -217,8 +220,6 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
 
 def _edited(db: Database, doc: IncomingDocument, settings: IngestSettings, result: IngestResult,
             document_id: int, version_id: int, previous: dict[str, Any]) -> None:
-    from diff.render import summarize_ops
-    from diff.words import ops_to_json, word_diff
 
     old_attachments = {a["url"].rsplit("/", 1)[-1]: a for a in
                        db.query("select * from attachments where version_id = ?", [previous["id"]])}
@@ -279,7 +280,6 @@ def _criteria(db: Database, doc: IncomingDocument, settings: IngestSettings, res
               document_id: int, version_id: int, previous: dict[str, Any] | None) -> None:
     """Compare the criteria clause by clause against what they replace: the previous version of
     this document, or else the latest earlier criteria document of the same family."""
-    from diff.clauses import diff_clauses
 
     base_text, against = None, None
     if previous is not None:

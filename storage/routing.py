@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from diff.text import segment
 from storage.kinds import ChangeKind
 from storage.vocab import CONTENT_CATEGORIES, Category, Severity, lookup
 
@@ -90,7 +91,6 @@ def keywords_match(keywords: Iterable[str], text: str) -> bool:
 
     A keyword ending in '*' matches as a plain substring, for users who want that.
     """
-    from diff.text import segment
 
     words = None
     for keyword in keywords:

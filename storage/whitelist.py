@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from diff.entities import ListEntry
+from diff.entities import ListEntry, diff_entries
+from diff.names import normalize_name, short_form_match
 from storage.kinds.lists import EntryAdded, EntryChanged, EntryRemoved, ListProposed
 from storage.model import IncomingDocument
 from storage.vocab import Outcome, Stage
@@ -69,7 +70,6 @@ class Dating:
 
 def _insert(db: Database, entries: Sequence[ListEntry], doc: IncomingDocument, document_id: int,
             version_id: int, stage: str, day: str, dating: Dating | None = None) -> None:
-    from diff.names import normalize_name
 
     dating = dating or Dating(day)
     db["list_entries"].insert_all(
@@ -113,8 +113,6 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
     previous_entries: for an edited document, the entries its previous version contributed.
     dating: how `day` was chosen (publication, or observation of an in-place edit).
     """
-    from diff.entities import diff_entries
-    from diff.names import normalize_name
 
     out = ListOutcome()
     if doc.list_kind == "revocation":
@@ -187,7 +185,6 @@ def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, v
 def _renames(db: Database, doc: IncomingDocument, document_id: int, version_id: int, day: str) -> ListOutcome:
     """An announced name change: the entry ends under its old name and goes on under the new one,
     with its batch, province and type — one change, never a removal plus an addition."""
-    from diff.names import normalize_name
 
     out = ListOutcome()
     current = current_entries(db)
@@ -218,7 +215,6 @@ def _revocation(db: Database, doc: IncomingDocument, document_id: int, day: str,
                 suspect_share: float) -> ListOutcome:
     """A revocation names enterprises; end their entries. Names come from the document's table
     where it has one, else from listed names found in its text."""
-    from diff.names import normalize_name, short_form_match
 
     out = ListOutcome()
     current = current_entries(db)

@@ -27,6 +27,8 @@ from crawler.health import SEARCH_PART, CrawlHealth, attachment_part, column_par
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.sources import Source, load_sources
 from options import default
+from storage.db import open_db
+from storage.documents import known_documents
 from storage.progress import load_progress
 from storage.vocab import CONTENT_CATEGORIES, Category, Health
 
@@ -569,8 +571,6 @@ def _load_known(db_path: str | None, source_id: str) -> tuple[dict[str, dict[str
     """The source's known documents and its listings' backfill progress."""
     if not db_path:
         return {}, {}
-    from storage.db import open_db
-    from storage.documents import known_documents
 
     db = open_db(db_path)
     try:
