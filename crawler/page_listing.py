@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from crawler.extract.listing import rows_in
 from crawler.selectors import select
-from diff.text import normalize
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
@@ -29,10 +29,6 @@ class PageListing:
     rows: list[PageRow]
     next_url: str | None
     parsed: bool  # False when the page could not be parsed as HTML at all
-
-
-def _text(el) -> str:
-    return normalize(" ".join(el.text_content().split()))
 
 
 def iso_date(text: str) -> str:
@@ -55,27 +51,8 @@ def read_listing(html: str, page_url: str, listing: Mapping[str, object]) -> Pag
         root = None
     if root is None:
         return PageListing([], None, False)
-    row_sel = str(listing.get("row") or "")
-    link_sel = str(listing.get("link") or "a[href]")
-    date_sel = str(listing.get("date") or "")
-    title_attr = str(listing.get("title_attr") or "title")
-    rows: list[PageRow] = []
-    for row in select(root, row_sel, "listing.row"):
-        links = [a for a in select(row, link_sel, "listing.link") if (a.get("href") or "").strip()]
-        if not links and row.tag == "a" and row.get("href"):
-            links = [row]
-        if not links:
-            continue
-        a = links[0]
-        href = a.get("href").strip()
-        if href.startswith(("javascript:", "#", "mailto:")):
-            continue
-        title = normalize(a.get(title_attr) or "").replace("\n", " ") or _text(a)
-        date_text = ""
-        if date_sel:
-            found = select(row, date_sel, "listing.date")
-            date_text = iso_date(_text(found[0])) if found else ""
-        rows.append(PageRow(urljoin(page_url, href), title, date_text))
+    selectors = {k: str(v) for k, v in listing.items() if k in ("row", "link", "date", "title_attr") and v}
+    rows = [PageRow(r.url, r.title, iso_date(r.date_text)) for r in rows_in(root, page_url, selectors)]
     next_url = None
     next_sel = str(listing.get("next_page") or "")
     if next_sel:

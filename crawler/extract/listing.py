@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from crawler.extract.htmltext import compiled, one_line, parse_document, select
 from diff.text import normalize
 
-__all__ = ["ListingRow", "Pagination", "extract_listing_rows", "pagination_info"]
+__all__ = ["ListingRow", "Pagination", "extract_listing_rows", "pagination_info", "rows_in"]
 
 
 class ListingRow(NamedTuple):
@@ -44,12 +44,15 @@ def _following(row, selector: str, row_selector: str):
 
 
 def extract_listing_rows(fragment_html: str, base_url: str, selectors: Mapping[str, str]) -> list[ListingRow]:
-    """Rows of a build/unit HTML fragment. Keys: row, link (inside the row; the link's
-    title attribute wins over its possibly truncated text), date (inside the row, or
-    '+ sel' / '~ sel' for a sibling after it), title_attr (default 'title')."""
+    """Rows of a build/unit HTML fragment; see `rows_in` for the selector keys."""
     root = parse_document(fragment_html or "")
-    if root is None:
-        return []
+    return [] if root is None else rows_in(root, base_url, selectors)
+
+
+def rows_in(root, base_url: str, selectors: Mapping[str, str]) -> list[ListingRow]:
+    """Rows of a parsed listing, for the Hanweb fragments and the `page` platform alike. Keys: row,
+    link (inside the row; the link's title attribute wins over its possibly truncated text), date
+    (inside the row, or '+ sel' / '~ sel' for a sibling after it), title_attr (default 'title')."""
     row_selector = selectors.get("row")
     if not row_selector:
         return []
@@ -65,7 +68,7 @@ def extract_listing_rows(fragment_html: str, base_url: str, selectors: Mapping[s
             continue
         a = links[0]
         href = a.get("href").strip()
-        if href.startswith(("javascript:", "#")):
+        if href.startswith(("javascript:", "#", "mailto:")):
             continue
         title = normalize(a.get(title_attr) or "").replace("\n", " ") or one_line(a)
         date_text = ""
