@@ -57,6 +57,8 @@ DEL_STYLE = f"background:{DEL_BACKGROUND};color:#a40e26;text-decoration:line-thr
 INS_STYLE = f"background:{INS_BACKGROUND};color:#116329;text-decoration:none"
 _STATUS_ZH = {"changed": "修改", "added": "新增", "removed": "删除", "moved": "编号变动"}
 _STATUS_EN = {"changed": "changed", "added": "added", "removed": "removed", "moved": "renumbered"}
+# The bilingual label of a clause's status, for every page and alert that shows one.
+CLAUSE_STATUS = {key: f"{zh} / {_STATUS_EN[key]}" for key, zh in _STATUS_ZH.items()}
 
 
 def _check(fmt: str) -> None:

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from diff.render import CLAUSE_STATUS
+
 NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|‰|万|亿|千|吨|元|个|年|日|月|天)?")
-STATUS = {"changed": "修改 / changed", "added": "新增 / added", "removed": "删除 / removed",
-          "moved": "移动 / moved"}
 
 DIFF_CSS = """
 .rw-clauses{border-collapse:collapse;width:100%;table-layout:fixed}
@@ -77,7 +77,8 @@ def clause_table(clauses: Sequence[Mapping[str, Any]]) -> str:
         if status == "added" and not ops:
             new = f"<ins>{new}</ins>"
         figures = "；".join(f"{escape(str(a))} → {escape(str(b))}" for a, b in clause.get("numbers") or [])
-        rows.append(f'<tr><td class="label">{escape(_label(clause))}<br><small>{escape(STATUS.get(status, status))}'
+        label = escape(CLAUSE_STATUS.get(status, status))
+        rows.append(f'<tr><td class="label">{escape(_label(clause))}<br><small>{label}'
                     f"</small></td><td>{old}</td><td>{new}</td>"
                     f"<td>{figures}</td></tr>")
     head = "<tr><th>条款 / Clause</th><th>原文 / Old</th><th>新文 / New</th><th>数值 / Figures</th></tr>"
@@ -100,7 +101,7 @@ def standalone_page(clauses: Sequence[Mapping[str, Any]], old: Mapping[str, str]
         return "<br>".join(bits)
 
     title = f"条款对比 / Clause comparison: {old.get('title') or old.get('ref')} → {new.get('title') or new.get('ref')}"
-    summary = "，".join(f"{STATUS.get(k, k)} {v}" for k, v in counts.items() if v) or "无变化 / no changes"
+    summary = "，".join(f"{CLAUSE_STATUS.get(k, k)} {v}" for k, v in counts.items() if v) or "无变化 / no changes"
     body = clause_table(clauses) if clauses else "<p>两份文本的条款相同 / The clauses are the same.</p>"
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

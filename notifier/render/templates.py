@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from diff.render import marked_html
+from diff.render import CLAUSE_STATUS, marked_html
 from diff.words import DiffOp
 from notifier.render.common import compact, safe_url
 from notifier.render.markdown import md, md_diff, md_link
@@ -32,8 +32,6 @@ OUTCOME_STYLE = {
     "withdrawn from proposal": "background:#ffebe9", "renamed": "background:#fff8c5", "changed": "background:#fff8c5",
     "listed": "background:#dafbe1", "confirmed": "", "proposed": "",
 }
-STATUS = {"changed": "修改 / changed", "added": "新增 / added", "removed": "删除 / removed",
-          "moved": "编号变动 / renumbered"}
 CELL = "padding:3px 6px;border:1px solid #d0d7de"  # short: it is repeated in every cell of 200 rows
 
 
@@ -71,7 +69,7 @@ def _environment(folder: str | None, html: bool) -> Environment:
     env.tests["url"] = lambda value: safe_url(str(value)) is not None
     env.globals.update(table=_table, facts=_facts, figures=_figures, diff_html=_diff_html,
                        diff_text=text_diff, diff_md=md_diff, md_link=md_link, badge=BADGE,
-                       outcome_style=OUTCOME_STYLE, cell=CELL, status=STATUS)
+                       outcome_style=OUTCOME_STYLE, cell=CELL, status=CLAUSE_STATUS)
     return env
 
 
