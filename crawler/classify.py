@@ -218,7 +218,8 @@ def _build(raw: Mapping[str, Any]) -> Rules:
             raise RulesError(f"unknown category {name!r} in [categories]; allowed categories: {', '.join(CATEGORIES)}")
         where = f"categories.{name}"
         c = _check_keys(table, RULES_CATEGORY, where)
-        stages = tuple(_stage_name(s, f"[{where}] stages") for s in _strings(c.get("stages"), f"[{where}] stages"))
+        category_stages = tuple(_stage_name(s, f"[{where}] stages")
+                                for s in _strings(c.get("stages"), f"[{where}] stages"))
         aliases_raw = c.get("stage_aliases") or {}
         if not isinstance(aliases_raw, Mapping):
             raise RulesError(f"[{where}] stage_aliases must be a table")
@@ -229,7 +230,7 @@ def _build(raw: Mapping[str, Any]) -> Rules:
             priority=int(_number(c.get("priority", CATEGORIES.index(name) + 1), f"[{where}] priority")),
             min_score=_number(c["min_score"], f"[{where}] min_score"),
             requires_any=tuple(fold(p) for p in _strings(c.get("requires_any"), f"[{where}] requires_any")),
-            stages=stages,
+            stages=category_stages,
             stage_aliases=aliases,
             positive=PhraseSet(_weights(c.get("phrases"), f"{where}.phrases", fold),
                                _patterns(c.get("patterns"), f"{where}.patterns")),
@@ -260,20 +261,17 @@ def _build(raw: Mapping[str, Any]) -> Rules:
         return PhraseSet(_weights(table.get("phrases"), f"{where}.phrases", fold),
                          _patterns(table.get("patterns"), f"{where}.patterns"))
 
-    extra = {
-        "short_max_chars": int(_number(short["max_chars"], "[short_text] max_chars")),
-        "short_title_factor": _number(short["title_factor"], "[short_text] title_factor"),
-        "intent_min": _number(intent["min_score"], "[intent] min_score"),
-        "intent": phrase_set(intent, "intent"),
-        "done": phrase_set(done, "done"),
-        "enforcement_subject_min": _number(enf_subject["min_score"], "[enforcement.subject] min_score"),
-        "enforcement_subject": phrase_set(enf_subject, "enforcement.subject"),
-        "enforcement_action_min": _number(enf_action["min_score"], "[enforcement.action] min_score"),
-        "enforcement_action": phrase_set(enf_action, "enforcement.action"),
-        "review": ReviewRules(**{k: _number(review[k], f"[review] {k}") for k in RULES_REVIEW}),
-    }
     return Rules(
-        **extra,
+        short_max_chars=int(_number(short["max_chars"], "[short_text] max_chars")),
+        short_title_factor=_number(short["title_factor"], "[short_text] title_factor"),
+        intent_min=_number(intent["min_score"], "[intent] min_score"),
+        intent=phrase_set(intent, "intent"),
+        done=phrase_set(done, "done"),
+        enforcement_subject_min=_number(enf_subject["min_score"], "[enforcement.subject] min_score"),
+        enforcement_subject=phrase_set(enf_subject, "enforcement.subject"),
+        enforcement_action_min=_number(enf_action["min_score"], "[enforcement.action] min_score"),
+        enforcement_action=phrase_set(enf_action, "enforcement.action"),
+        review=ReviewRules(**{k: _number(review[k], f"[review] {k}") for k in RULES_REVIEW}),
         title_factor=_number(top["title_factor"], "title_factor"),
         attachment_factor=_number(top["attachment_factor"], "attachment_factor"),
         stage_min_score=_number(top["stage_min_score"], "stage_min_score"),
@@ -365,8 +363,8 @@ def _score(rules: PhraseSet, zones: list[_Zone]) -> tuple[float, list[_Hit]]:
         if best is not None:
             hits.append(_Hit(phrase, weight * best.factor, best.label))
     for pattern, weight in rules.patterns:
-        found = [(z, z.search(pattern)) for z in zones]
-        found = [(z, text) for z, text in found if text]
+        searched = [(z, z.search(pattern)) for z in zones]
+        found = [(z, text) for z, text in searched if text]
         if found:
             zone, text = max(found, key=lambda pair: pair[0].factor)
             hits.append(_Hit(text, weight * zone.factor, zone.label))
@@ -488,10 +486,10 @@ def classify(
     if winner.name == Category.WHITELIST:
         batch = batch_number(title) or batch_number(text) or batch_number(attachment_text)
 
-    positive = [h for h in hits if h.weight > 0]
+    positive_hits = [h for h in hits if h.weight > 0]
     evidence = [f"{h.zone}:{h.phrase}" for h in hits] + [f"stage:{h.phrase}" for h in stage_hits if h.zone != "news"]
     evidence += [f"news:{h.phrase}" for h in news or []]
-    top = "、".join(h.phrase for h in positive[:4])
+    top = "、".join(h.phrase for h in positive_hits[:4])
     if stage_hits and stage_hits[0].zone == "news":
         stage_note = f"no stage, as it reads as a {stage_hits[0].phrase}"
     elif stage_hits:

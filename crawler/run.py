@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from storage.vocab import GOOD_RUNS
+
+if TYPE_CHECKING:
+    from crawler.spiders.hanweb import HanwebSpider
 
 
 def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
@@ -37,7 +40,8 @@ def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
         crawlers.append(crawler)
         process.crawl(crawler)
     process.start()
-    return {c.spider.name: c.spider.health.status() for c in crawlers if c.spider is not None}
+    # Every crawler here runs one of regwatch's own spiders: scrapy types it as the base Spider.
+    return {c.spider.name: cast("HanwebSpider", c.spider).health.status() for c in crawlers if c.spider is not None}
 
 
 def main(argv: list[str]) -> int:

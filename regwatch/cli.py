@@ -8,11 +8,14 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from regwatch import __version__
+
+if TYPE_CHECKING:
+    from diff.render import Format
 
 FORMATS_ROWS = ["table", "json", "csv"]
 
@@ -448,7 +451,7 @@ def inspect(app: AppContext, target: str, fmt: str) -> None:
 @click.argument("old")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
-def diff(app: AppContext, old: str, new: str, fmt: str) -> None:
+def diff(app: AppContext, old: str, new: str, fmt: Format) -> None:
     """Clause-by-clause, word-by-word comparison of two files or stored documents.
 
     OLD and NEW are each doc:ID (or id:ID), version:ID, art_<32 hex>, or a file (.txt .html .pdf .docx .xlsx)."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from crawler.classify import load_rules
 from crawler.reader import read_file
 from crawler.sources import load_sources
 from diff.clauses import diff_clauses
-from diff.render import render_clause_diff
+from diff.render import Format, render_clause_diff
 from regwatch.config import Config
 from regwatch.diffpage import standalone_page
 from storage.db import open_db
@@ -41,17 +42,18 @@ def _stored_text(database: str, ref: str) -> tuple[str, str] | None:
     db = open_db(database, create=False)  # a reading command never creates a database
     try:
         if kind == "version" and ident.isdigit():
-            row = db["versions"].get(int(ident))
+            row = db.table("versions").get(int(ident))
             return row["criteria_text"] or row["text"], row["title"]
+        doc: dict[str, Any] | None
         if kind == "doc" and ident.isdigit():
-            doc = db["documents"].get(int(ident))
+            doc = db.table("documents").get(int(ident))
         elif re.fullmatch(r"art_[0-9a-f]{32}", ref):
             doc = next(iter(db.query("select * from documents where doc_key = ?", [ref])), None)
             if doc is None:
                 raise ValueError(f"no stored document {ref}")
         else:
             return None
-        row = db["versions"].get(doc["current_version_id"])
+        row = db.table("versions").get(doc["current_version_id"])
         return row["criteria_text"] or row["text"], doc["title"]
     except Exception as exc:
         if type(exc).__name__ == "NotFoundError":
@@ -79,7 +81,7 @@ def load_text(config: Config, ref: str) -> tuple[str, str]:
     return reading.comparable_text, reading.doc.title or Path(ref).name
 
 
-def compare(config: Config, old: str, new: str, fmt: str) -> str:
+def compare(config: Config, old: str, new: str, fmt: Format) -> str:
     """`regwatch diff`: OLD against NEW, rendered as text, json or html."""
     old_text, old_label = load_text(config, old)
     new_text, new_label = load_text(config, new)

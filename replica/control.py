@@ -35,7 +35,7 @@ class Control:
         with self._lock:
             return self._state
 
-    def set_state(self, state: int) -> None:
+    def set_state(self, state: object) -> None:
         if not isinstance(state, int) or not 0 <= state <= MAX_STATE:
             raise ValueError(f"state must be an integer 0..{MAX_STATE}")
         with self._lock:

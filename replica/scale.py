@@ -56,7 +56,7 @@ def _filler(site: str, column: str, i: int, n: int) -> Document:
         blocks.p(f"会议（活动）围绕{topic}交流了工作进展，研究部署了下一步重点任务。"),
         blocks.p("本文为回放站点按规模参数生成的填充内容。"),
     ]
-    column_name = SITES[site].column(column).name if SITES[site].column(column) else ""
+    column_name = found.name if (found := SITES[site].column(column)) else ""
     return Document(
         key=f"scale:{site}:{column}:{i}", site=site, art_id=hex_id("scale", site, column, str(i)),
         columns=(column,), title=title, category="related" if related else "irrelevant", stage="none",

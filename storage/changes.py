@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -96,13 +96,13 @@ def record_change(
     if isinstance(row.get("details"), dict | list):
         row["details"] = json.dumps(row["details"], ensure_ascii=False)
     with immediate(db):
-        change_id = db["changes"].insert(row).last_pk
+        change_id = cast(int, db.table("changes").insert(row).last_pk)
         payload = change_payload(change_id, {**change, "detected_at": row["detected_at"]})
         payload_json = json.dumps(payload, ensure_ascii=False, default=str)
         for route in routes_for(payload, routes):
             due = now if route.mode == "immediate" else next_digest_time(now, route.digest_at)
             for channel in route.channels:
-                db["outbox"].insert(
+                db.table("outbox").insert(
                     {
                         "change_id": change_id,
                         "route": route.name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -69,7 +69,7 @@ def content_fingerprint(doc: IncomingDocument) -> str:
 def insert_version(db: Database, document_id: int, doc: IncomingDocument, fingerprint: str, now: str,
                    tokens: str | None = None) -> int:
     """Append a version; `tokens` are the text's index words when the caller has them already."""
-    version_id = db["versions"].insert(
+    version_id = db.table("versions").insert(
         {
             "document_id": document_id,
             "fetched_at": now,
@@ -85,7 +85,7 @@ def insert_version(db: Database, document_id: int, doc: IncomingDocument, finger
         }
     ).last_pk
     for a in doc.attachments:
-        db["attachments"].insert(
+        db.table("attachments").insert(
             {
                 "version_id": version_id,
                 "document_id": document_id,
@@ -102,7 +102,7 @@ def insert_version(db: Database, document_id: int, doc: IncomingDocument, finger
                 "parse_error": a.parse_error,
             }
         )
-    return int(version_id)
+    return int(cast(int, version_id))
 
 
 def reindex(db: Database, document_id: int, title: str, text: str, attachments_text: str,

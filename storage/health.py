@@ -22,11 +22,12 @@ from storage.routing import DEFAULT_ROUTES, RouteFilter
 from storage.vocab import GOOD_RUNS, Health
 
 # How a health alert's summary describes each state it can move to (the short names are in vocab).
-STATE_EN = {Health.OK: "healthy again", Health.BLOCKED: "blocked by the site", Health.BROKEN: "broken (site changed?)",
+STATE_EN: dict[str, str] = {
+            Health.OK: "healthy again", Health.BLOCKED: "blocked by the site", Health.BROKEN: "broken (site changed?)",
             Health.STALE: "stale (no good crawl lately)",
             Health.FAILED: "failed (never read, unreachable, or killed over its time budget)",
             Health.DEGRADED: "degraded (some documents or lists could not be read; nothing was removed)"}
-STATE_ZH = {Health.OK: "已恢复", Health.BLOCKED: "被网站拦截", Health.BROKEN: "解析失效（网站改版？）",
+STATE_ZH: dict[str, str] = {Health.OK: "已恢复", Health.BLOCKED: "被网站拦截", Health.BROKEN: "解析失效（网站改版？）",
             Health.STALE: "长时间未成功抓取", Health.FAILED: "无法访问（从未成功抓取或抓取超时）",
             Health.DEGRADED: "部分文件或名单无法读取（未据此删除任何内容）"}
 
@@ -36,15 +37,16 @@ def is_first_run(db: Database, source_id: str) -> bool:
     row = db.execute(
         "select count(*) from crawl_runs where source_id = ? and status in ('ok', 'degraded')", [source_id]
     ).fetchone()
-    return row[0] == 0
+    runs: int = row[0]
+    return runs == 0
 
 
 def _ensure_source(db: Database, source: Any) -> dict[str, Any]:
     if source is not None:
-        db["sources"].upsert({"id": source.id, "name": source.name, "authority": source.authority,
+        db.table("sources").upsert({"id": source.id, "name": source.name, "authority": source.authority,
                               "base_url": source.base_url, "schedule": source.schedule,
                               "enabled": int(source.enabled)}, pk="id")
-    return db["sources"].get(source.id)
+    return db.table("sources").get(source.id)
 
 
 def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, status: str, message: str,
@@ -61,7 +63,7 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
     """
     now = now or utcnow()
     with immediate(db):
-        db["crawl_runs"].insert({
+        db.table("crawl_runs").insert({
             "source_id": source_id, "started_at": started_at, "finished_at": iso(now), "status": status,
             "pages": pages, "items": items, "requests": requests, "http_codes": http_codes,
             "errors": errors, "message": message, "stats": stats,
@@ -79,7 +81,7 @@ def finish_run(db: Database, *, source_id: str, source: Any, started_at: str, st
                 message = "; ".join(f"{name}: {state}" for name, state in sorted(failing.items()))
             elif problems:
                 message = "; ".join(problems[:3])
-            db["sources"].update(source_id, {"last_good_run_at": iso(now)})
+            db.table("sources").update(source_id, {"last_good_run_at": iso(now)})
         elif status in (Health.BLOCKED, Health.BROKEN):
             new = status
         elif overrun:
@@ -97,9 +99,9 @@ def _transition(db: Database, source_id: str, row: dict[str, Any], previous: str
     if new == previous and row.get("health") and not parts:
         return None
     if new != previous or not row.get("health"):
-        db["sources"].update(source_id, {"health": new, "health_reason": reason, "health_since": iso(now)})
+        db.table("sources").update(source_id, {"health": new, "health_reason": reason, "health_since": iso(now)})
     else:
-        db["sources"].update(source_id, {"health_reason": reason})
+        db.table("sources").update(source_id, {"health_reason": reason})
     if new == previous and not parts:
         return None
     name = row.get("name") or source_id

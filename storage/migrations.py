@@ -14,7 +14,7 @@ migrations = Migrations(MIGRATION_SET)
 
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": str,
             "name": str,
@@ -29,7 +29,7 @@ def m0001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int,
             "source_id": str,
@@ -46,8 +46,8 @@ def m0001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["crawl_runs"].create_index(["source_id", "started_at"])
-    db["documents"].create(
+    db.table("crawl_runs").create_index(["source_id", "started_at"])
+    db.table("documents").create(
         {
             "id": int,
             "source_id": str,
@@ -81,9 +81,9 @@ def m0001_initial(db: Database) -> None:
         pk="id",
         defaults={"status": "live", "missing_runs": 0, "complete": 1, "flapping": 0},
     )
-    db["documents"].create_index(["doc_key"], unique=True)
-    db["documents"].create_index(["category"])
-    db["versions"].create(
+    db.table("documents").create_index(["doc_key"], unique=True)
+    db.table("documents").create_index(["category"])
+    db.table("versions").create(
         {
             "id": int,
             "document_id": int,
@@ -101,8 +101,8 @@ def m0001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["versions"].create_index(["document_id", "content_hash"])
-    db["attachments"].create(
+    db.table("versions").create_index(["document_id", "content_hash"])
+    db.table("attachments").create(
         {
             "id": int,
             "version_id": int,
@@ -122,8 +122,8 @@ def m0001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("version_id", "versions", "id"), ("document_id", "documents", "id")],
     )
-    db["attachments"].create_index(["version_id"])
-    db["list_entries"].create(
+    db.table("attachments").create_index(["version_id"])
+    db.table("list_entries").create(
         {
             "id": int,
             "enterprise": str,
@@ -142,9 +142,9 @@ def m0001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["list_entries"].create_index(["normalized_name"])
-    db["list_entries"].create_index(["batch", "stage"])
-    db["changes"].create(
+    db.table("list_entries").create_index(["normalized_name"])
+    db.table("list_entries").create_index(["batch", "stage"])
+    db.table("changes").create(
         {
             "id": int,
             "detected_at": str,
@@ -164,9 +164,9 @@ def m0001_initial(db: Database) -> None:
         pk="id",
         defaults={"suspect": 0},
     )
-    db["changes"].create_index(["detected_at"])
-    db["changes"].create_index(["kind"])
-    db["outbox"].create(
+    db.table("changes").create_index(["detected_at"])
+    db.table("changes").create_index(["kind"])
+    db.table("outbox").create(
         {
             "id": int,
             "change_id": int,
@@ -186,8 +186,8 @@ def m0001_initial(db: Database) -> None:
         pk="id",
         defaults={"status": "pending", "attempts": 0},
     )
-    db["outbox"].create_index(["dedupe_key"], unique=True)
-    db["outbox"].create_index(["status", "next_attempt_at"])
+    db.table("outbox").create_index(["dedupe_key"], unique=True)
+    db.table("outbox").create_index(["status", "next_attempt_at"])
     # Full-text search over jieba-segmented text: SQLite's own tokenizers find nothing
     # inside a run of Chinese characters, so we index words separated by spaces.
     db.execute(
@@ -200,9 +200,9 @@ def m0001_initial(db: Database) -> None:
 def m0002_withdrawal_evidence_and_bundles(db: Database) -> None:
     """When a document was withdrawn (re-checks continue for a while, so it can be restored),
     and which bundle an outbox row belongs to (claimed together or not at all)."""
-    db["documents"].add_column("withdrawn_at", str)
-    db["outbox"].add_column("bundle", str)
-    db["outbox"].create_index(["bundle"])
+    db.table("documents").add_column("withdrawn_at", str)
+    db.table("outbox").add_column("bundle", str)
+    db.table("outbox").create_index(["bundle"])
 
 
 @migrations(name="0003_analyst_views")
@@ -238,7 +238,7 @@ def m0003_analyst_views(db: Database) -> None:
 def m0004_supplier_watchlist(db: Database) -> None:
     """The supplier watchlist, each supplier's resolution to a listed enterprise (with who
     confirmed a probable match, and when), and the verification reports sent."""
-    db["watchlist"].create(
+    db.table("watchlist").create(
         {
             "id": int,
             "name": str,
@@ -261,9 +261,9 @@ def m0004_supplier_watchlist(db: Database) -> None:
         },
         pk="id",
     )
-    db["watchlist"].create_index(["normalized_name"])
-    db["watchlist"].create_index(["supplier_id"])
-    db["watch_reports"].create(
+    db.table("watchlist").create_index(["normalized_name"])
+    db.table("watchlist").create_index(["supplier_id"])
+    db.table("watch_reports").create(
         {"id": int, "sent_at": str, "period": str, "suppliers": int, "counts": str, "changes": int,
          "last_change_id": int, "status": str, "error": str},
         pk="id",
@@ -275,7 +275,7 @@ def m0005_listing_progress(db: Database) -> None:
     # How far each listing (a column, or a search keyword) has been read back into its history.
     # `remaining` counts the rows older than the deepest page read: counted from the bottom, it
     # stays right when new rows push the old ones down to later pages.
-    db["listing_progress"].create(
+    db.table("listing_progress").create(
         {"source_id": str, "listing": str, "remaining": int, "total": int, "complete": int, "updated_at": str},
         pk=("source_id", "listing"),
         defaults={"complete": 0},
@@ -286,7 +286,7 @@ def m0005_listing_progress(db: Database) -> None:
 def m0006_source_parts_and_observed_dates(db: Database) -> None:
     """Health per part of a source (a column, its listing API, the search API, an attachment kind),
     and when each list entry was observed beside when it was published."""
-    db["source_parts"].create(
+    db.table("source_parts").create(
         {
             "source_id": str,
             "part": str,
@@ -301,6 +301,6 @@ def m0006_source_parts_and_observed_dates(db: Database) -> None:
     )
     # Honest dates: an entry found by an in-place edit is dated by when it was observed, with the
     # publication date kept beside it; `dated_by` says which of the two valid_from is.
-    db["list_entries"].add_column("published_on", str)
-    db["list_entries"].add_column("observed_at", str)
-    db["list_entries"].add_column("dated_by", str)
+    db.table("list_entries").add_column("published_on", str)
+    db.table("list_entries").add_column("observed_at", str)
+    db.table("list_entries").add_column("dated_by", str)

@@ -16,7 +16,9 @@ class Vocab(StrEnum):
     zh: str
     en: str
 
-    def __new__(cls, value: str, zh: str, en: str) -> Vocab:
+    # The labels default only so that a lookup by value, `Severity("info")`, type-checks: Enum
+    # answers such a call itself, and every member declares both labels.
+    def __new__(cls, value: str, zh: str = "", en: str = "") -> Vocab:
         member = str.__new__(cls, value)
         member._value_ = value
         member.zh = zh

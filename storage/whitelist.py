@@ -35,7 +35,9 @@ class ListOutcome:
 
 
 def _entry_dict(e: Any) -> dict[str, Any]:
-    get = e.get if isinstance(e, dict) else lambda k: getattr(e, k, None)
+    def get(key: str) -> Any:
+        return e.get(key) if isinstance(e, dict) else getattr(e, key, None)
+
     return {"enterprise": get("enterprise"), "province": get("province"), "type": get("type")}
 
 
@@ -72,7 +74,7 @@ def _insert(db: Database, entries: Sequence[ListEntry], doc: IncomingDocument, d
             version_id: int, stage: str, day: str, dating: Dating | None = None) -> None:
 
     dating = dating or Dating(day)
-    db["list_entries"].insert_all(
+    db.table("list_entries").insert_all(
         {
             "published_on": dating.published_on,
             "observed_at": dating.observed_at,
@@ -101,12 +103,12 @@ def _evidence(doc: IncomingDocument) -> str:
 
 def _close(db: Database, ids: Sequence[int], day: str, document_id: int, reason: str) -> None:
     for entry_id in ids:
-        db["list_entries"].update(entry_id, {"valid_to": day, "ended_by_document_id": document_id,
+        db.table("list_entries").update(entry_id, {"valid_to": day, "ended_by_document_id": document_id,
                                              "end_reason": reason})
 
 
 def apply_list_document(db: Database, doc: IncomingDocument, document_id: int, version_id: int,
-                        day: str, *, suspect_share: float, previous_entries: list[dict] | None = None,
+                        day: str, *, suspect_share: float, previous_entries: list[dict[str, Any]] | None = None,
                         dating: Dating | None = None) -> ListOutcome:
     """Fold one white-list document into the time series and say what changed.
 

@@ -121,7 +121,9 @@ def _extract_article(body: bytes | str, url: str, selectors: Mapping[str, str], 
         title = one_line(title_tag) if title_tag is not None else ""
 
     body_el = first("body")
-    main_text, tables, attachments = "", [], []
+    main_text = ""
+    tables: list[list[list[str]]] = []
+    attachments: list[tuple[str, str]] = []
     if body_el is not None:
         removals = [s for s in (selectors.get("remove") or "").split(",") if s.strip()]
         for selector in removals:

@@ -21,7 +21,7 @@ class ListingRow(NamedTuple):
 
 class Pagination(NamedTuple):
     rows: int | None
-    count: int
+    total: int  # the page's `count` attribute; a field named count would hide tuple.count
     page_no: int | None
 
 

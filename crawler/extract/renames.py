@@ -40,5 +40,4 @@ def rename_pairs(tables: list[list[list[str]]], text: str) -> list[tuple[str, st
                 pairs.append((old, new))
     for match in _SENTENCE.finditer(normalize(text).replace("\n", "")):
         pairs.append((match.group(1), match.group(2)))
-    seen: set[tuple[str, str]] = set()
-    return [p for p in pairs if not (p in seen or seen.add(p))]
+    return list(dict.fromkeys(pairs))  # first occurrence of each pair, in order

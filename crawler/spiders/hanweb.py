@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
@@ -72,7 +72,6 @@ def parse_query_data(text: str) -> dict[str, str]:
 
 class HanwebSpider(scrapy.Spider):
     name = ""  # a base class: `scrapy list` shows only the per-source subclasses
-    custom_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,9 +155,11 @@ class HanwebSpider(scrapy.Spider):
             return None
         self.crawler.stats.inc_value("regwatch/redirects_followed")
         meta = {**response.meta, "regwatch_redirects": hops + 1}
+        request = response.request
+        assert request is not None  # response.meta, just read, already requires it
         conditional = (b"if-none-match", b"if-modified-since")  # validators belong to the old address
-        headers = {k: v for k, v in response.request.headers.items() if k.lower() not in conditional}
-        return response.request.replace(url=target, meta=meta, headers=headers, dont_filter=True)
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in conditional}
+        return request.replace(url=target, meta=meta, headers=headers, dont_filter=True)
 
     def parse_shell(self, response: Response, column: str) -> Iterator[Request]:
         if self._blocked_or_failed(response, "column page", column_part(column)):
@@ -228,7 +229,7 @@ class HanwebSpider(scrapy.Spider):
                 yield request
         info = pagination_info(html)
         per_page = info.rows if info is not None and info.rows else int(self.source.unit.get("page_size", len(rows)))
-        count = info.count if info is not None else len(rows)
+        count = info.total if info is not None else len(rows)
         for next_page, next_budget in self._next_pages(column, page, per_page, count, fresh, budget):
             yield from self._unit_page(shell_url, api, query, column, next_page, next_budget)
 
@@ -376,7 +377,7 @@ class HanwebSpider(scrapy.Spider):
             self.health.note(f"article page is truncated (no closing </html>): {response.url}")
             self.health.article_failed()
             return
-        header_ct = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        header_ct = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         charset = re.search(r"charset=([\w-]+)", header_ct)
         selectors = ctx.get("selectors") or self.source.article  # a page source's watched page has its own
         article = extract_article_bounded(body, response.url, selectors,
