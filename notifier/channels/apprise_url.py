@@ -27,7 +27,7 @@ class AppriseChannel(Channel, kind="apprise"):
 
     options: ClassVar[dict[str, Any]] = {
         "url": Option("str", "an Apprise URL such as tgram://… or json://host/path", required=True,
-                             secret=True)}
+                      secret=True)}
 
     def check(self) -> None:
         if "://" not in self.settings["url"]:

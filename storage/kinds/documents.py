@@ -95,7 +95,7 @@ class DocumentWithdrawn(ChangeKind):
     details_type = WithdrawnDetails
     sample: ClassVar[dict[str, Any]] = {
         "category": "criteria", "title": "规范条件解读（示例）", "summary": "页面已无法访问",
-              "details": {"http_status": 404, "runs": 3}}
+        "details": {"http_status": 404, "runs": 3}}
 
     @classmethod
     def headline(cls, change: Mapping[str, Any], details: WithdrawnDetails) -> Headline:
@@ -126,7 +126,7 @@ class DocumentRestored(ChangeKind):
     details_type = RestoredDetails
     sample: ClassVar[dict[str, Any]] = {
         "category": "criteria", "title": "规范条件解读（示例）", "summary": "页面恢复访问",
-              "details": {"http_status": 200, "withdrawn_at": "2026-05-02T08:00:00+00:00"}}
+        "details": {"http_status": 200, "withdrawn_at": "2026-05-02T08:00:00+00:00"}}
 
     @classmethod
     def headline(cls, change: Mapping[str, Any], details: RestoredDetails) -> Headline:
@@ -160,7 +160,7 @@ class DocumentFlapping(ChangeKind):
     details_type = FlappingDetails
     sample: ClassVar[dict[str, Any]] = {
         "category": "whitelist", "title": "工作动态（示例）", "summary": "页面在已见版本之间切换",
-              "details": {"versions_seen": [10, 11, 12]}}
+        "details": {"versions_seen": [10, 11, 12]}}
 
     @classmethod
     def headline(cls, change: Mapping[str, Any], details: FlappingDetails) -> Headline:

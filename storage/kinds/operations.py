@@ -133,8 +133,8 @@ class ChannelTest(ChangeKind):
     details_type = ChannelTestDetails
     sample: ClassVar[dict[str, Any]] = {
         "category": None, "authority": None, "source_id": None, "document_id": None, "evidence": {},
-              "summary": "regwatch 测试消息：路由 compliance 的渠道可以送达 / test message for route compliance",
-              "details": {"route": "compliance"}}
+        "summary": "regwatch 测试消息：路由 compliance 的渠道可以送达 / test message for route compliance",
+        "details": {"route": "compliance"}}
 
     @classmethod
     def headline(cls, change: Mapping[str, Any], details: ChannelTestDetails) -> Headline:

@@ -132,5 +132,6 @@ class SupplierCriteriaChanged(SupplierKind):
     kind = "supplier.criteria_changed"
     zh, en = "供应商适用的规范条件变更", "supplier's criteria changed"
     event_zh, event_en = "所适用的规范条件变更", "its criteria changed"
-    sample: ClassVar[dict[str, Any]] = {**_sample("criteria_changed", "所适用的规范条件变更"), "category": "criteria",
-              "title": "新能源汽车废旧动力电池综合利用行业规范条件（2026年修订征求意见稿）（示例）"}
+    sample: ClassVar[dict[str, Any]] = {
+        **_sample("criteria_changed", "所适用的规范条件变更"), "category": "criteria",
+        "title": "新能源汽车废旧动力电池综合利用行业规范条件（2026年修订征求意见稿）（示例）"}
