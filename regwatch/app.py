@@ -108,16 +108,9 @@ def white_list(db: Any, as_of: str | None, type_: str | None, proposed: bool) ->
         dt.date.fromisoformat(day)
     except ValueError:
         raise UsageError(f"--as-of must be a date like 2026-04-28, not {day!r}") from None
-    rows = list_on(db, day, include_proposed=proposed)
-    docs = {d["id"]: d for d in db.query("select id, doc_number, canonical_url from documents")}
-    out = []
-    for row in rows:
-        if type_ and type_ not in (row["type"] or ""):
-            continue
-        doc = docs.get(row["document_id"]) or {}
-        out.append({**row, "dated_by": row.get("dated_by") or "published",  # rows from before 0002
-                    "doc_number": doc.get("doc_number"), "url": doc.get("canonical_url")})
-    return out
+    rows = list_on(db, day, include_proposed=proposed, type_=type_ or "")
+    # rows from before migration 0002 have no dated_by
+    return [{**row, "dated_by": row.get("dated_by") or "published"} for row in rows]
 
 
 def export_data(db: Any, what: str, fmt: str, filters: Filters | None = None) -> str | bytes:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.flatten import CHANGE_COLUMNS, DOCUMENT_COLUMNS, LIST_COLUMNS, flatten_change
+from storage.whitelist import list_on
 
 
 class ExportError(ValueError):
@@ -81,18 +82,10 @@ def change_rows(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
 def list_rows(db: Database, filters: Filters, today: str) -> Iterator[dict[str, Any]]:
     """The final list on --as-of (default today), with each entry's document."""
     day = (filters.as_of or today)[:10]
-    sql = """select e.*, d.doc_number, d.title, d.canonical_url as url from list_entries e
-             left join documents d on d.id = e.document_id
-             where e.stage = '公告' and e.valid_from <= ? and (e.valid_to is null or e.valid_to > ?)"""
-    params: list[Any] = [day, day]
-    if filters.since:
-        sql += " and e.valid_from >= ?"
-        params.append(filters.since[:10])
-    cursor = db.conn.execute(sql + " order by e.batch, e.id", params)
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values, strict=True))
-        yield {key: row.get(key) for key, _, _ in LIST_COLUMNS}
+    since = filters.since[:10] if filters.since else ""
+    for row in list_on(db, day):
+        if row["valid_from"] >= since:
+            yield {key: row.get(key) for key, _, _ in LIST_COLUMNS}
 
 
 def document_rows(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -50,13 +51,29 @@ def current_entries(db: Database, *, stage: str = Stage.FINAL, batch: int | None
     return list(db.query(sql + " order by batch, id", params))
 
 
-def list_on(db: Database, day: str, *, include_proposed: bool = False) -> list[dict[str, Any]]:
-    """The list as it stood on `day` (YYYY-MM-DD): final entries valid that day."""
+def list_on(db: Database | sqlite3.Connection, day: str, *, include_proposed: bool = False, type_: str = "",
+            province: str = "", batch: int | None = None) -> list[dict[str, Any]]:
+    """The list as it stood on `day` (YYYY-MM-DD): the entries valid that day, each with its document's
+    number, title and URL. The one query behind `list`, `export --what list` and the web UI's list."""
+    conn = db.conn if isinstance(db, Database) else db
     stages = (Stage.FINAL, Stage.PROPOSED) if include_proposed else (Stage.FINAL,)
-    marks = ",".join("?" for _ in stages)
-    sql = f"""select * from list_entries where stage in ({marks}) and valid_from <= ?
-              and (valid_to is null or valid_to > ?) order by batch, id"""
-    return list(db.query(sql, [*stages, day, day]))
+    sql = f"""select e.*, d.doc_number, d.title, d.canonical_url as url
+              from list_entries e left join documents d on d.id = e.document_id
+              where e.stage in ({",".join("?" for _ in stages)}) and e.valid_from <= ?
+              and (e.valid_to is null or e.valid_to > ?)"""
+    params: list[Any] = [*(str(s) for s in stages), day, day]
+    if type_:
+        sql += " and e.type like ?"
+        params.append(f"%{type_}%")
+    if province:
+        sql += " and e.province = ?"
+        params.append(province)
+    if batch is not None:
+        sql += " and e.batch = ?"
+        params.append(batch)
+    cursor = conn.execute(sql + " order by e.batch, e.id", params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
 @dataclass(frozen=True)

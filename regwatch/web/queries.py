@@ -8,12 +8,8 @@ from typing import Any
 
 from diff.names import normalize_name
 from regwatch.changeview import iter_changes
+from storage import whitelist
 from storage.kinds import headline
-
-LIST_SQL = """select e.id, e.enterprise, e.normalized_name, e.province, e.type, e.batch, e.stage, e.valid_from,
-                     e.valid_to, e.document_id, d.doc_number, d.title, d.canonical_url as url
-              from list_entries e left join documents d on d.id = e.document_id
-              where e.stage = '公告' and e.valid_from <= ? and (e.valid_to is null or e.valid_to > ?)"""
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
@@ -24,18 +20,8 @@ def rows(conn: sqlite3.Connection, sql: str, params: list[Any] | tuple[Any, ...]
 
 def list_on(conn: sqlite3.Connection, day: str, type_: str = "", province: str = "",
             batch: str = "") -> list[dict[str, Any]]:
-    sql = LIST_SQL
-    params: list[Any] = [day, day]
-    if type_:
-        sql += " and e.type like ?"
-        params.append(f"%{type_}%")
-    if province:
-        sql += " and e.province = ?"
-        params.append(province)
-    if batch.isdigit():
-        sql += " and e.batch = ?"
-        params.append(int(batch))
-    return rows(conn, sql + " order by e.batch, e.id", params)
+    return whitelist.list_on(conn, day, type_=type_, province=province,
+                             batch=int(batch) if batch.isdigit() else None)
 
 
 def list_choices(conn: sqlite3.Connection) -> dict[str, list[Any]]:
