@@ -97,6 +97,19 @@ def watcher(replica, tmp_path) -> Watcher:
     return Watcher(replica, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def crawled(replica_server, tmp_path_factory) -> Watcher:
+    """A database that crawled the history (state 0) and then the timeline's last state (5), once per
+    test module, for the commands that read it."""
+    replica_server.reset()
+    watcher = Watcher(replica_server, tmp_path_factory.mktemp("crawled"))
+    watcher.crawl()
+    replica_server.set_state(5)
+    watcher.crawl()
+    replica_server.reset()
+    return watcher
+
+
 # Fixtures that crawl the replica through Scrapy: a test using one is slow, and `make test-fast`
 # (-m "not integration") skips it. Tests that crawl some other way carry the marker themselves.
 CRAWLING_FIXTURES = frozenset({"watcher", "crawled", "demo_run"})

@@ -16,19 +16,6 @@ from regwatch.cli import cli
 CRITERIA = Path(__file__).resolve().parent / "fixtures" / "criteria"
 
 
-@pytest.fixture(scope="module")
-def crawled(replica_server, tmp_path_factory):
-    from tests.conftest import Watcher
-
-    replica_server.reset()
-    watcher = Watcher(replica_server, tmp_path_factory.mktemp("commands"))
-    watcher.crawl()
-    replica_server.set_state(5)
-    watcher.crawl()
-    replica_server.reset()
-    return watcher
-
-
 def run(crawled, *args: str) -> str:
     result = CliRunner().invoke(cli, ["--db", crawled.config.database, *args])
     assert result.exit_code == 0, result.output

@@ -19,19 +19,6 @@ from storage.exports import clip_cell
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def crawled(replica_server, tmp_path_factory):
-    from tests.conftest import Watcher
-
-    replica_server.reset()
-    watcher = Watcher(replica_server, tmp_path_factory.mktemp("exports"))
-    watcher.crawl()
-    replica_server.set_state(5)
-    watcher.crawl()
-    replica_server.reset()
-    return watcher
-
-
 def run(crawled, *args: str) -> bytes:
     result = CliRunner().invoke(cli, ["--db", crawled.config.database, *args])
     assert result.exit_code == 0, result.output
