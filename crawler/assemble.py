@@ -82,7 +82,8 @@ def _attachment(a: AttachmentItem, source: Source, blobs: BlobStore | None,
     return StoredAttachment(url=a.public_url, name=a.name, sha256=digest, size=len(a.body),
                             media_type=a.media_type, kind=parsed.kind,
                             text=strip_noise(parsed.text or "", source.ignore_patterns),
-                            tables=parsed.tables or [], parse_status=parsed.status, parse_error=parsed.error)
+                            tables=parsed.tables or [], parse_status=parsed.status, parse_error=parsed.error,
+                            etag=a.etag, last_modified=a.last_modified)
 
 
 def _published(item: DocumentItem) -> str | None:

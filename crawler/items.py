@@ -15,6 +15,8 @@ class AttachmentItem:
     media_type: str | None = None
     http_status: int | None = None
     error: str | None = None
+    etag: str | None = None  # the validators it came with: the next re-check sends them back
+    last_modified: str | None = None
 
 
 @dataclass

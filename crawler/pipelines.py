@@ -22,8 +22,9 @@ from options import default
 from storage.batch import Batch, Writer
 from storage.blobs import BlobStore
 from storage.health import is_first_run
-from storage.ingest import IngestSettings, ingest, iter_routes
+from storage.ingest import IngestSettings, ingest
 from storage.progress import save_progress
+from storage.routing import iter_routes
 from storage.vocab import Category, Health
 from storage.withdrawals import mark_answering, record_missing_run
 

@@ -3,6 +3,9 @@
 `regwatch crawl` and the scheduler start this module as a child process per pass, which is
 what Scrapyd does too: a reactor cannot be restarted, and a crash stays in its process.
 
+Before Scrapy is imported, each source whose last crawl was quiet is probed with its replay plan
+(crawler/replay.py); the sources whose answers all match are done, the others go to Scrapy.
+
     python -m crawler.run SETTINGS_JSON SOURCE [SOURCE ...]
 """
 
@@ -44,6 +47,23 @@ def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
     return {c.spider.name: cast("HanwebSpider", c.spider).health.status() for c in crawlers if c.spider is not None}
 
 
+def replay_first(sources: list[str], overrides: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The statuses of the sources a replay answered, and the settings for Scrapy's crawl of the
+    rest (with the plan keys its quiet runs record under, and why each probe fell through)."""
+    from crawler.replay import replay_sources
+
+    try:
+        outcomes, keys = replay_sources(sources, overrides)
+    except Exception:  # the probe is an optimisation: whatever breaks it, Scrapy crawls
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        return {}, overrides
+    statuses = {sid: "ok" for sid, outcome in outcomes.items() if outcome.replayed}
+    fell = {sid: outcome.reason for sid, outcome in outcomes.items() if not outcome.replayed}
+    return statuses, {**overrides, "REGWATCH_REPLAY_KEYS": keys, "REGWATCH_REPLAY_FELL_THROUGH": fell}
+
+
 def main(argv: list[str]) -> int:
     from crawler.procs import die_with_parent
 
@@ -52,7 +72,10 @@ def main(argv: list[str]) -> int:
         print("usage: python -m crawler.run SETTINGS_JSON SOURCE [SOURCE ...]", file=sys.stderr)
         return 2
     overrides = json.loads(argv[0])
-    statuses = crawl_here(argv[1:], overrides)
+    statuses, overrides = replay_first(argv[1:], overrides)
+    rest = [s for s in argv[1:] if s not in statuses]
+    if rest:
+        statuses.update(crawl_here(rest, overrides))
     print(json.dumps({"statuses": statuses}), flush=True)
     return 0 if all(s in GOOD_RUNS for s in statuses.values()) and statuses else 3
 

@@ -9,16 +9,18 @@ before the run is recorded. Pipelines store items; this records the run.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.replay_record import PlanRecorder
 from options import default
 from storage.batch import Writer
 from storage.changes import iso, utcnow
 from storage.health import finish_run
-from storage.ingest import iter_routes
+from storage.routing import iter_routes
 
 
 class RunBookkeeping:
@@ -30,6 +32,7 @@ class RunBookkeeping:
         self.routes = iter_routes(crawler.settings.getlist("REGWATCH_ROUTES"))
         self.severities = crawler.settings.getdict("REGWATCH_SEVERITIES")
         self.started_at = ""
+        self.recorder: PlanRecorder | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunBookkeeping:
@@ -39,10 +42,22 @@ class RunBookkeeping:
         ext = cls(crawler, db_path)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
         self.started_at = iso(utcnow())
+        if getattr(spider, "health", None) is not None:
+            self.recorder = PlanRecorder(self.crawler.settings, spider.name)
+            writer = Writer.acquire(self.db_path, self.crawler.settings.get("REGWATCH_BLOBS") or default("blobs"))
+            try:
+                self.recorder.start(writer.db)
+            finally:
+                writer.release()
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        if self.recorder is not None:
+            self.recorder.response_received(response, request)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         health = getattr(spider, "health", None)
@@ -51,13 +66,15 @@ class RunBookkeeping:
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}
         stats["regwatch/problems"] = (health.notes + [e[1] for e in health.errors])[:100]
+        if self.recorder is not None:
+            self.recorder.note(stats)
         codes = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                  if k.startswith("downloader/response_status_count/")}
         # The same connection as the storage pipeline's, when another spider of this process still
         # holds it: a second connection in this thread would wait on that one's write lock forever.
         writer = Writer.acquire(self.db_path, self.crawler.settings.get("REGWATCH_BLOBS") or default("blobs"))
         try:
-            finish_run(
+            change_id = finish_run(
                 writer.db,
                 source_id=spider.name,
                 source=spider.source,
@@ -75,5 +92,8 @@ class RunBookkeeping:
                 routes=self.routes,
                 severities=self.severities,
             )
+            if self.recorder is not None:
+                plan = self.recorder.finish(spider, reason, stats, change_id, writer.db)
+                logging.getLogger(__name__).info("%s: %s", spider.name, plan)
         finally:
             writer.release()

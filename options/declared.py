@@ -52,6 +52,8 @@ GENERAL: dict[str, Option] = {
                                    default=60.0, minimum=0.01),
     "recheck_withdrawn_days": Option("float", "How long a withdrawn document is still re-checked, so that it "
                                      "is restored if it answers again.", default=30.0, minimum=0),
+    "replay": Option("bool", "After a quiet crawl, first re-issue its requests without Scrapy; a source whose "
+                     "answers are all unchanged is done, any difference goes to a full crawl.", default=True),
 }
 
 SOURCE_OVERRIDE: dict[str, Option] = {

@@ -53,6 +53,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "REGWATCH_SUSPECT_REMOVAL_SHARE": general["suspect_removal_share"],
         "REGWATCH_FLAPPING_WINDOW": general["flapping_window"],
         "REGWATCH_RECHECK_WITHDRAWN_DAYS": general["recheck_withdrawn_days"],
+        "REGWATCH_REPLAY": general["replay"],
         "REGWATCH_CLASSIFY_RULES": checked_rules_path(config),
         "USER_AGENT": general["user_agent"],
         "DOWNLOAD_DELAY": general["download_delay"],

@@ -240,21 +240,26 @@ class Gbk(Fault):
 
 class ListEdit(Fault):
     """A list attachment replaced in place: batch `batch`'s file, at the same URL and under an
-    unchanged article page, publishes the enterprise `old` as `new`. Its ETag follows the bytes."""
+    unchanged article page, publishes the enterprise `old` as `new`. Its ETag follows the bytes, and a
+    conditional request is answered against the new ETag (a 304 only for the edited file's own), as
+    a real server does for a replaced static file."""
 
     name = "list_edit"
     defaults: ClassVar[dict[str, Any]] = {"batch": 2, "old": "", "new": ""}
 
     def transform(self, request: Request, reply: Reply) -> Reply:
-        if reply.kind != "attachment" or reply.status != 200:
+        if reply.kind != "attachment" or reply.status not in (200, 304):
             return reply
         data = edited_list_attachment(request.path, int(self.options["batch"]), str(self.options["old"]),
                                       str(self.options["new"]))
-        if data is not None:
-            reply.body = data
-            etag = '"' + hashlib.sha1(data).hexdigest()[:32] + '"'
-            reply.headers = [(k, etag if k == "ETag" else v) for k, v in reply.headers]
-        return reply
+        if data is None:
+            return reply
+        etag = '"' + hashlib.sha1(data).hexdigest()[:32] + '"'
+        headers = [(k, etag if k == "ETag" else v) for k, v in reply.headers]
+        wanted = {tag.strip().removeprefix("W/") for tag in (request.header("if-none-match") or "").split(",")}
+        if etag in wanted or "*" in wanted:
+            return Reply(304, b"", reply.content_type, headers, reply.kind)
+        return Reply(200, data, reply.content_type, headers, reply.kind)
 
 
 class Redesign(Fault):

@@ -41,13 +41,14 @@ def known_documents(db: Database, source_id: str) -> dict[str, dict[str, Any]]:
     # The current version's attachments with their bytes' hash: a white-list page that answers
     # 304 is still checked for a list file replaced in place under the same address.
     sql = """
-        select d.doc_key, a.url, a.sha256 from attachments a
+        select d.doc_key, a.url, a.sha256, a.etag, a.last_modified from attachments a
         join documents d on d.current_version_id = a.version_id
         where d.source_id = ? and a.sha256 is not null order by a.id
     """
     for row in db.query(sql, [source_id]):
         if row["doc_key"] in out:
-            out[row["doc_key"]]["attachments"].append({"url": row["url"], "sha256": row["sha256"]})
+            out[row["doc_key"]]["attachments"].append({"url": row["url"], "sha256": row["sha256"],
+                                                       "etag": row["etag"], "last_modified": row["last_modified"]})
     return out
 
 
@@ -100,6 +101,8 @@ def insert_version(db: Database, document_id: int, doc: IncomingDocument, finger
                 "tables": json.dumps(a.tables, ensure_ascii=False) if a.tables else None,
                 "parse_status": a.parse_status,
                 "parse_error": a.parse_error,
+                "etag": a.etag,
+                "last_modified": a.last_modified,
             }
         )
     return int(cast(int, version_id))

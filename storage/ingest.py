@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -360,14 +360,3 @@ def record_seen(db: Database, doc_key: str, *, now: str | None = None) -> None:
     db.execute("update documents set last_seen = ?, missing_runs = 0 where doc_key = ?",
                [now or iso(utcnow()), doc_key])
 
-
-def iter_routes(raw: Iterable[dict[str, Any]]) -> list[RouteFilter]:
-    """Route filters from plain dicts (as passed through Scrapy settings)."""
-    out = []
-    for r in raw:
-        r = dict(r)
-        for key in ("channels", "categories", "authorities", "kinds", "keywords", "severities"):
-            if key in r:
-                r[key] = tuple(r[key])
-        out.append(RouteFilter(**r))
-    return out or list(DEFAULT_ROUTES)

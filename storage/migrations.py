@@ -304,3 +304,24 @@ def m0006_source_parts_and_observed_dates(db: Database) -> None:
     db.table("list_entries").add_column("published_on", str)
     db.table("list_entries").add_column("observed_at", str)
     db.table("list_entries").add_column("dated_by", str)
+
+
+@migrations(name="0008_attachment_validators_and_replay_plans")
+def m0008_attachment_validators_and_replay_plans(db: Database) -> None:
+    """Each attachment's validators (ETag, Last-Modified), so a white-list page's list files are
+    re-checked conditionally; and per source the replay plan of its last quiet crawl (crawler/replay.py)."""
+    db.table("attachments").add_column("etag", str)
+    db.table("attachments").add_column("last_modified", str)
+    db.table("replay_plans").create(
+        {
+            "source_id": str,
+            "recorded_at": str,
+            "config_key": str,
+            "state_key": str,
+            "recheck_due_at": str,
+            "requests": str,
+            "parts": str,
+            "pages": int,
+        },
+        pk="source_id",
+    )

@@ -21,6 +21,8 @@ class StoredAttachment:
     tables: list[Any]
     parse_status: str  # ok | failed | unsupported | not_fetched
     parse_error: str | None = None
+    etag: str | None = None  # the file's validators, sent back when a white-list page re-checks it
+    last_modified: str | None = None
 
 
 @dataclass

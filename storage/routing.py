@@ -112,3 +112,15 @@ DEFAULT_ROUTES = (RouteFilter(name="default", channels=("log",)),
 
 def routes_for(change: Mapping[str, Any], routes: Iterable[RouteFilter]) -> list[RouteFilter]:
     return [r for r in routes if r.matches(change)]
+
+
+def iter_routes(raw: Iterable[dict[str, Any]]) -> list[RouteFilter]:
+    """Route filters from plain dicts (as passed through Scrapy settings)."""
+    out = []
+    for r in raw:
+        r = dict(r)
+        for key in ("channels", "categories", "authorities", "kinds", "keywords", "severities"):
+            if key in r:
+                r[key] = tuple(r[key])
+        out.append(RouteFilter(**r))
+    return out or list(DEFAULT_ROUTES)
