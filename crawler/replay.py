@@ -180,6 +180,14 @@ class Fetcher:
                       etag=response.getheader("ETag"), last_modified=response.getheader("Last-Modified"),
                       location=response.getheader("Location"), content_type=response.getheader("Content-Type"))
 
+    def settle(self) -> None:
+        """Wait until the last request to each host is DOWNLOAD_DELAY old, so that the first
+        request of a Scrapy crawl after the probe keeps the delay too."""
+        if self.delay > 0 and self.last_sent:
+            pause = max(self.last_sent.values()) + self.delay - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+
     def close(self) -> None:
         for conn in self.connections.values():
             conn.close()
@@ -253,6 +261,8 @@ def replay_sources(source_ids: list[str], settings: dict[str, Any]) -> tuple[dic
             outcomes[sid] = outcome
             print(f"replay {sid}: {'unchanged' if outcome.replayed else 'to Scrapy'}: {outcome.reason}",
                   file=sys.stderr, flush=True)
+        if not all(outcome.replayed for outcome in outcomes.values()):
+            fetcher.settle()
     finally:
         fetcher.close()
         db.close()

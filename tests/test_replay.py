@@ -154,6 +154,7 @@ def test_the_probe_imports_neither_scrapy_nor_twisted_nor_the_readers():
 
 # --- (a)–(e): every difference falls through to Scrapy and ends as with replay off --------------------
 
+@pytest.mark.integration  # crawls the replica through Scrapy (the twins are watchers)
 def test_a_new_document_falls_through_and_is_found_as_without_replay(twins):
     on, off = twins()
     since = both_quiet(on, off, "miit")
@@ -162,6 +163,7 @@ def test_a_new_document_falls_through_and_is_found_as_without_replay(twins):
     assert any(kind == "document.new" for kind, *_ in got["changes"])
 
 
+@pytest.mark.integration  # crawls the replica through Scrapy (the twins are watchers)
 def test_an_attachment_edited_in_place_falls_through_and_is_found_as_without_replay(twins):
     on, off = twins()
     since = both_quiet(on, off, "miit")
@@ -179,6 +181,7 @@ def province_twins(replica, tmp_path):
     return Watcher(replica, tmp_path / "on", config), Watcher(replica, tmp_path / "off", OFF + config)
 
 
+@pytest.mark.integration  # crawls the replica through Scrapy (the twins are watchers)
 def test_an_edited_article_falls_through_and_is_found_as_without_replay(province_twins):
     on, off = province_twins
     on.replica.set_state(1)
@@ -188,6 +191,7 @@ def test_an_edited_article_falls_through_and_is_found_as_without_replay(province
     assert any(kind == "document.edited" for kind, *_ in got["changes"]), got["changes"]
 
 
+@pytest.mark.integration  # crawls the replica through Scrapy (the twins are watchers)
 def test_a_412_challenge_falls_through_and_is_alerted_as_without_replay(twins):
     on, off = twins()
     since = both_quiet(on, off, "miit")
@@ -197,6 +201,7 @@ def test_a_412_challenge_falls_through_and_is_alerted_as_without_replay(twins):
     assert [kind for kind, *_ in got["changes"]] == ["source.health"]
 
 
+@pytest.mark.integration  # crawls the replica through Scrapy (the twins are watchers)
 def test_a_site_that_is_down_falls_through_and_ends_as_without_replay(twins):
     on, off = twins()
     since = both_quiet(on, off, "miit")
@@ -222,6 +227,7 @@ def test_a_closed_re_check_window_goes_straight_to_scrapy(watcher):
 
 # --- attachment validators --------------------------------------------------------------------------
 
+@pytest.mark.integration  # crawls the replica through Scrapy (the twins are watchers)
 def test_a_white_list_page_s_attachments_are_rechecked_conditionally_and_a_304_is_unchanged(twins):
     _, off = twins()
     replica = off.replica
