@@ -62,7 +62,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "ROBOTSTXT_OBEY": general["obey_robots"],
     }
     if not polite:
-        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False})
+        settings.update({"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0, "AUTOTHROTTLE_ENABLED": False})
     return settings
 
 
