@@ -4,7 +4,9 @@ Run from the repository root: python bench/bench_crawl.py [--scale 600] [--repea
 
 - full crawl (delay 0, robots off) against a plain fetch of exactly the URLs it requested, with
   fresh connections and one request at a time per host (bench/floor.py); CPU per response is the
-  crawl process's own CPU time (user + system) over the responses the replica served it;
+  crawl processes' own CPU time (user + system) over the responses the replica served them;
+  beside it, Scrapy's engine alone on the same URLs (bench/engine_floor.py), the floor of any
+  crawl that goes through Scrapy;
 - unchanged re-crawl against urlwatch checking the same URLs, on the scaled site and on the
   small (scale 0) site, where a crawl's fixed cost (imports, jieba) shows;
 - an unchanged re-crawl at the real politeness settings (robots.txt, the configured delay)
@@ -29,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.engine_floor import null_crawl
 from bench.floor import crawl_urls, plain_fetch, request_gaps
 from bench.report import Figure, machine, save, table
 from bench.urlwatch_run import run_urlwatch, urlwatch_bin, write_jobs
@@ -82,6 +85,7 @@ def bases(replica: ReplicaProcess) -> dict[str, str]:
 def scaled_figures(scale: int, repeats: int, use_urlwatch: bool, urlwatch_runs: int) -> list[Figure]:
     """Full crawl vs floor, and unchanged re-crawl vs full crawl and vs urlwatch, at one scale."""
     ratio, cpu_ms, cpu_ratio, floor_s, crawl_s, reqs = [], [], [], [], [], []
+    engine_ratio, engine_s, beyond_engine = [], [], []
     recrawl_share, recrawl_reqs, recrawl_vs_uw = [], [], []
     folder = Path(tempfile.mkdtemp(prefix="regwatch-bench-urlwatch-"))
     with ReplicaProcess().start(scale=scale) as replica:
@@ -91,6 +95,10 @@ def scaled_figures(scale: int, repeats: int, use_urlwatch: bool, urlwatch_runs: 
             first = crawl(replica, config, full=True, polite=False)
             urls = crawl_urls(first.log, bases(replica))
             floor = plain_fetch(urls)
+            engine = null_crawl(urls)
+            engine_ratio.append(engine.seconds / floor.seconds)
+            engine_s.append(engine.seconds)
+            beyond_engine.append(max(first.cpu_seconds - engine.cpu_seconds, 0.0) * 1000 / max(first.requests, 1))
             ratio.append(first.seconds / floor.seconds)
             cpu_ms.append(first.cpu_seconds * 1000 / max(first.requests, 1))
             cpu_ratio.append(first.cpu_seconds / max(floor.cpu_seconds, 1e-9))
@@ -107,13 +115,19 @@ def scaled_figures(scale: int, repeats: int, use_urlwatch: bool, urlwatch_runs: 
                 check = run_urlwatch(folder)
                 recrawl_vs_uw.append(again.seconds / check.seconds)
             print(f"  scale {scale} run {rep + 1}: full crawl {first.requests} requests {first.seconds:.1f} s "
-                  f"(CPU {first.cpu_seconds:.1f} s), floor {floor.seconds:.1f} s ({floor.errors} errors); "
+                  f"(CPU {first.cpu_seconds:.1f} s), floor {floor.seconds:.1f} s ({floor.errors} errors), "
+                  f"Scrapy alone {engine.seconds:.1f} s (CPU {engine.cpu_seconds:.1f} s); "
                   f"re-crawl {again.requests} requests {again.seconds:.2f} s", flush=True)
     tag = f"scale {scale}"
     figures = [
         Figure(f"full crawl ÷ fresh-connection floor ({tag}, delay 0)", ratio, "×", 3.0,
                note="wall clock; floor = plain fetch of the same URLs, fresh connections, 1 per host"),
+        Figure(f"Scrapy engine alone ÷ fresh-connection floor ({tag}, delay 0)", engine_ratio, "×",
+               note="a do-nothing spider on the same URLs, one process per host: no crawl can go below it"),
         Figure(f"full crawl CPU per response ({tag})", cpu_ms, "ms", 5.0),
+        Figure(f"full crawl CPU per response beyond the engine's ({tag})", beyond_engine, "ms",
+               note="reading, classifying, segmenting and storing"),
+        Figure(f"Scrapy engine alone wall ({tag})", engine_s, "s"),
         Figure(f"full crawl CPU ÷ floor CPU ({tag})", cpu_ratio, "×"),
         Figure(f"full crawl wall ({tag})", crawl_s, "s"),
         Figure(f"floor wall ({tag})", floor_s, "s"),

@@ -86,8 +86,8 @@ def build_documents(path: Path, corpus: Iterator[tuple[str, list[str]]]) -> int:
                             "values (?, 'miit', ?, ?, 'related', ?)", [n, f"k{n}", title, n])
             db.conn.execute("insert into versions (id, document_id, title, text) values (?, ?, ?, ?)",
                             [n, n, title, text])
-            db.conn.execute("insert into documents_fts (title, body, document_id) values (?, ?, ?)",
-                            [tokens(title), " ".join(tokens(p) for p in paras), n])
+            db.conn.execute("insert into documents_fts (rowid, title, body, document_id) values (?, ?, ?, ?)",
+                            [n, tokens(title), " ".join(tokens(p) for p in paras), n])
     db.close()
     return n
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 from bench.report import RESULTS, load_all, table  # noqa: E402
 
 SCRIPTS = [["bench_classify.py"], ["bench_diff.py"], ["bench_notify.py"], ["bench_web.py"], ["bench_crawl.py"],
-           ["bench_limits.py"], ["bench_watchlist.py"], ["bench_daemon.py", "--crawls", "50"]]
+           ["bench_limits.py"], ["bench_watchlist.py"], ["bench_daemon.py", "--crawls", "100"]]
 
 
 def main() -> int:

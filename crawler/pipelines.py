@@ -2,11 +2,19 @@
 transaction per batch, one savepoint per document, the batch's blobs made durable before it
 commits), and each listing's backfill progress is saved when the spider closes.
 
+Reading a page (extraction, classification, hashing, the evidence written out unsynced) happens
+as each item arrives, outside any transaction; what it means for the database waits in a queue
+of writes, applied in order in one short transaction per batch. The write lock is held only
+while the queue is applied, so the crawls of several sources, each in its own process, take
+turns at the database instead of waiting out each other's whole batch. A SIGKILL loses at most
+the queued writes: those documents are not known yet, so the next crawl fetches them again.
+
 The run itself (its crawl_runs row and any health alert) is recorded by crawler.runs.RunBookkeeping,
 an extension on `spider_closed`, through the same per-process writer."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -58,6 +66,8 @@ class StoragePipeline:
         self.batch: Batch | None = None
         self._commit_call: Any = None
         self.deferred: list[tuple[Any, list[str]]] = []
+        self.queued: list[tuple[str, Any, Any]] = []  # ("answering", doc_key, status) | ("ingest", doc, problems)
+        self.queued_since = 0.0
         self.missing: dict[str, int] = {}  # doc_key → 404/410, judged together at the end of the run
 
     @classmethod
@@ -76,15 +86,14 @@ class StoragePipeline:
         spider = self.crawler.spider
         stats = self.crawler.stats
         assert self.db is not None and self.batch is not None
-        self._open_batch()
         if item.outcome == "not_modified":
-            self._answering(item.doc_key, 304)
+            self._queue("answering", item.doc_key, 304)
             stats.inc_value("regwatch/documents_not_modified")
         elif item.outcome == "missing":
             self.missing[item.doc_key] = item.http_status or 404
             stats.inc_value("regwatch/documents_missing")
         elif item.outcome == "ok":
-            self._answering(item.doc_key, item.http_status or 200)
+            self._queue("answering", item.doc_key, item.http_status or 200)
             doc, problems = assemble(item, spider.source, self.blobs, rules=self.rules)
             _book_attachments(spider.health, doc)
             if item.whole_page:
@@ -92,23 +101,34 @@ class StoragePipeline:
             if doc.category in ORDERED:
                 self.deferred.append((doc, problems))
             else:
-                self._ingest(doc, problems)
-        self.batch.done_one()
+                self._queue("ingest", doc, problems)
+        if len(self.queued) >= self.batch_docs or time.monotonic() - self.queued_since >= self.batch_seconds:
+            self._flush()
         return ItemAdapter(item).item
 
-    def _open_batch(self) -> None:
-        """Open the batch's transaction, and make sure it commits within batch_seconds even
-        when no further item comes (a slow site, a long delay)."""
-        assert self.batch is not None
-        self.batch.open()
+    def _queue(self, what: str, subject: Any, detail: Any) -> None:
+        """A write for the next flush; the flush is due within batch_seconds even when no further
+        item comes (a slow site, a long delay)."""
+        if not self.queued:
+            self.queued_since = time.monotonic()
+        self.queued.append((what, subject, detail))
         if self._commit_call is None or not self._commit_call.active():
             from twisted.internet import reactor
 
-            self._commit_call = reactor.callLater(self.batch_seconds, self._commit_if_open)
+            self._commit_call = reactor.callLater(self.batch_seconds, self._flush)
 
-    def _commit_if_open(self) -> None:
-        if self.batch is not None and self.db is not None:
-            self.batch.commit()
+    def _flush(self) -> None:
+        """Apply the queued writes in order, in one transaction (a savepoint each), then commit."""
+        if self.batch is None or self.db is None or not self.queued:
+            return
+        queued, self.queued = self.queued, []
+        self.batch.open()
+        for what, subject, detail in queued:
+            if what == "answering":
+                self._answering(subject, detail)
+            else:
+                self._ingest(subject, detail)
+        self.batch.commit()
 
     def _answering(self, doc_key: str, status: int) -> None:
         assert self.db is not None
@@ -147,6 +167,7 @@ class StoragePipeline:
             return
         if self._commit_call is not None and self._commit_call.active():
             self._commit_call.cancel()
+        self._flush()
         # White-list and criteria documents are folded in in publication order, so a proposal
         # and its final list (or a draft and the text it revises) found in one crawl compare
         # the same way as when they were found a week apart.

@@ -1,6 +1,6 @@
 """The download delay as the real gap between two requests to one host.
 
-Scrapy's slot draws its random delay (±50% with RANDOMIZE_DOWNLOAD_DELAY) anew every time it
+Scrapy's slot draws its random delay (±50% with DOWNLOAD_DELAY_JITTER = 0.5) anew every time it
 looks at the host's queue. A look that finds the wait not yet over schedules another look, which
 draws again, and waits again when the new draw is longer: the gap is the longest of several
 draws, so a 2.0 s setting gave 2.38 s. Here the draw is made once per request sent and kept until

@@ -36,7 +36,7 @@ from options import default
 # Settings that change neither what a crawl requests nor how it reads the answers: a plan recorded
 # under one value stays good under another. Every other setting is part of the plan's key.
 NEUTRAL_SETTINGS = frozenset({
-    "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "DOWNLOAD_TIMEOUT", "LOG_LEVEL",
+    "DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER", "AUTOTHROTTLE_ENABLED", "DOWNLOAD_TIMEOUT", "LOG_LEVEL",
     "RETRY_TIMES", "RETRY_ENABLED", "REGWATCH_ROUTES", "REGWATCH_SEVERITIES", "REGWATCH_SOURCE_OVERRIDES",
     "REGWATCH_REPLAY", "REGWATCH_REPLAY_KEYS", "REGWATCH_REPLAY_FELL_THROUGH",
 })
@@ -44,6 +44,7 @@ NEUTRAL_SETTINGS = frozenset({
 # the request's; a site that needs them answers differently and the probe falls through).
 UNREPEATED_HEADERS = frozenset({"host", "cookie", "accept-encoding", "content-length", "connection"})
 ACCEPT_ENCODING = "gzip, deflate"
+DEFAULT_JITTER = 0.5  # crawler/settings.py's DOWNLOAD_DELAY_JITTER (that module imports Scrapy)
 PLAN_FORMAT = 1  # bumped when a plan's shape or its meaning changes
 _CODE_DIRS = ("crawler", "storage")  # the code that decides a crawl's requests (hashed into the key)
 
@@ -112,12 +113,13 @@ def config_key(source: Any, settings: Mapping[str, Any], code: str | None = None
 
 class Fetcher:
     """The probe's HTTP client: one keep-alive connection per host, one request at a time, and
-    DOWNLOAD_DELAY (±50 % drawn once per request when randomised) between two requests to one host."""
+    DOWNLOAD_DELAY (± DOWNLOAD_DELAY_JITTER, drawn once per request as crawler.politeness draws it)
+    between two requests to one host."""
 
-    def __init__(self, *, user_agent: str, delay: float, randomize: bool, timeout: float, maxsize: int) -> None:
+    def __init__(self, *, user_agent: str, delay: float, jitter: float, timeout: float, maxsize: int) -> None:
         self.user_agent = user_agent
         self.delay = delay
-        self.randomize = randomize
+        self.jitter = jitter
         self.timeout = timeout
         self.maxsize = maxsize
         self.connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
@@ -127,7 +129,7 @@ class Fetcher:
     def _wait_turn(self, host: str) -> None:
         last = self.last_sent.get(host)
         if last is not None and self.delay > 0:
-            gap = self.delay * (random.uniform(0.5, 1.5) if self.randomize else 1.0)
+            gap = self.delay * (max(0.0, 1 + random.uniform(-self.jitter, self.jitter)) if self.jitter else 1.0)
             pause = last + gap - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
@@ -248,7 +250,7 @@ def replay_sources(source_ids: list[str], settings: dict[str, Any]) -> tuple[dic
         return outcomes, keys
     fetcher = Fetcher(user_agent=str(settings.get("USER_AGENT") or default("user_agent")),
                       delay=float(settings.get("DOWNLOAD_DELAY", default("download_delay"))),
-                      randomize=bool(settings.get("RANDOMIZE_DOWNLOAD_DELAY", True)),
+                      jitter=float(settings.get("DOWNLOAD_DELAY_JITTER", DEFAULT_JITTER)),
                       timeout=float(settings.get("DOWNLOAD_TIMEOUT", default("download_timeout"))),
                       maxsize=int(settings.get("DOWNLOAD_MAXSIZE", default("max_download_bytes"))))
     db = open_db(settings.get("REGWATCH_DB") or default("database"))

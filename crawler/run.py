@@ -31,7 +31,7 @@ def crawl_here(sources: list[str], overrides: dict[str, Any]) -> dict[str, str]:
     if not settings.get("BOT_NAME") or settings.get("BOT_NAME") == "scrapybot":
         settings.setmodule("crawler.settings", priority="project")
     settings.setdict(overrides, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)  # LOG_INSTALL_ROOT_HANDLER is on by default
     crawlers = []
     from crawler.sources import load_sources
     from crawler.spiders import spider_class

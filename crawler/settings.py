@@ -20,7 +20,7 @@ ROBOTSTXT_OBEY = GENERAL["obey_robots"].default
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = GENERAL["download_delay"].default  # the mean gap to one host, and AutoThrottle's floor
-RANDOMIZE_DOWNLOAD_DELAY = True     # ±50%, drawn once per request by crawler.politeness (Scrapy re-draws
+DOWNLOAD_DELAY_JITTER = 0.5         # ±50%, drawn once per request by crawler.politeness (Scrapy re-draws
 DOWNLOADER = "crawler.politeness.PoliteDownloader"  # on every look at the queue: 2.38 s real for 2.0 s)
 # Slow down when the site slows down (delay ≈ latency ÷ target concurrency), never below the delay.
 AUTOTHROTTLE_ENABLED = True

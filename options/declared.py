@@ -50,6 +50,8 @@ GENERAL: dict[str, Option] = {
     "crawl_budget_minutes": Option("float", "Wall-clock budget of one crawl of one source; a crawl past it is "
                                    "killed and reported as `failed` (a `[sources.<id>]` key too).",
                                    default=60.0, minimum=0.01),
+    "crawl_processes": Option("int", "How many sources are crawled at once, each in its own process with its own "
+                              "budget; 0 means one per CPU core.", default=0, minimum=0),
     "recheck_withdrawn_days": Option("float", "How long a withdrawn document is still re-checked, so that it "
                                      "is restored if it answers again.", default=30.0, minimum=0),
     "replay": Option("bool", "After a quiet crawl, first re-issue its requests without Scrapy; a source whose "

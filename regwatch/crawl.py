@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def crawl_settings(config: Config, *, full: bool = False, polite: bool = True) -
         "ROBOTSTXT_OBEY": general["obey_robots"],
     }
     if not polite:
-        settings.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False})
+        settings.update({"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0, "AUTOTHROTTLE_ENABLED": False})
     return settings
 
 
@@ -93,17 +94,32 @@ def enabled_sources(config: Config, wanted: list[str] | None = None, *, every: b
 def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = False,
               polite: bool = True, timeout: float | None = None, extra: dict[str, Any] | None = None,
               quiet: bool = True) -> CrawlOutcome:
-    """One crawl pass in a child process, killed when it runs past its budget (`timeout`
-    seconds, else the largest `crawl_budget_minutes` of the sources crawled); an overrun is
-    recorded as a failed run with a health alert naming the budget."""
+    """One crawl pass: each source in a child process of its own, up to `crawl_processes` at
+    once. A source's child is killed when it runs past that source's budget (`timeout` seconds,
+    else its `crawl_budget_minutes`), and the overrun is recorded as a failed run with a health
+    alert naming the budget. One process per source spreads the sources over the cores, keeps a
+    crash or an overrun to its own source, and gives each source its own budget."""
     ids = enabled_sources(config, sources)
     settings = crawl_settings(config, full=full, polite=polite)
     if quiet:
         settings["LOG_LEVEL"] = "WARNING"
     settings.update(extra or {})
-    budget = timeout if timeout is not None else crawl_budget(config, ids)
+    workers = max(1, min(len(ids), int(config.general["crawl_processes"]) or os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+        outcomes = list(pool.map(lambda source_id: _crawl_child(config, source_id, settings, timeout), ids))
+    statuses = {k: v for outcome in outcomes for k, v in outcome.statuses.items()}
+    codes = [o.returncode for o in outcomes]
+    returncode = next((c for c in codes if c not in (0, 3)), 3 if 3 in codes else 0)
+    check_staleness(config)  # a cron user who runs only `crawl` is told too
+    logs = [f"--- {i}\n{o.log}" if len(ids) > 1 else o.log for i, o in zip(ids, outcomes, strict=True)]
+    return CrawlOutcome(statuses=statuses, returncode=returncode, log="".join(logs))
+
+
+def _crawl_child(config: Config, source_id: str, settings: dict[str, Any], timeout: float | None) -> CrawlOutcome:
+    """Crawl one source in `python -m crawler.run`, within its budget."""
+    budget = timeout if timeout is not None else crawl_budget(config, [source_id])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.run", json.dumps(settings), *ids],
+        [sys.executable, "-m", "crawler.run", json.dumps(settings), source_id],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "REGWATCH_PARENT_PID": str(os.getpid())},
     )
@@ -113,8 +129,8 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
     except subprocess.TimeoutExpired:
         proc.kill()
         stdout, stderr = proc.communicate()
-        record_overrun(config, ids, budget)
-        return CrawlOutcome(statuses={i: "failed" for i in ids}, returncode=3,
+        record_overrun(config, [source_id], budget)
+        return CrawlOutcome(statuses={source_id: "failed"}, returncode=3,
                             log=stderr + f"\ncrawl killed after its budget of {budget:g} s")
     except BaseException:
         proc.kill()
@@ -127,7 +143,6 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
     for line in stdout.splitlines():
         if line.startswith('{"statuses"'):
             statuses = json.loads(line)["statuses"]
-    check_staleness(config)  # a cron user who runs only `crawl` is told too
     return CrawlOutcome(statuses=statuses, returncode=proc.returncode, log=stderr)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +34,7 @@ class BlobStore:
         self.root = Path(root)
         self.deferred = deferred
         self._pending: dict[str, str] = {}  # digest -> temp path, written but not yet synced
+        self._folders: set[Path] = set()  # folders known to exist: one mkdir per folder, not per blob
 
     def path_for(self, digest: str) -> Path:
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -46,8 +46,17 @@ class BlobStore:
         target = self.path_for(digest)
         if digest in self._pending or target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        # The temp name is the digest and this process: unique without mkstemp's random draws
+        # (a crawl writes thousands); O_EXCL still refuses to reuse a name a killed run left.
+        tmp = str(target.parent / f".tmp-{digest}-{os.getpid()}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # left by a killed process that had our pid: nobody else writes it
+            Path(tmp).unlink()
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -112,3 +113,20 @@ def immediate(db: Database) -> Iterator[Database]:
             db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
+    """INSERT one row and return its rowid. The crawl's hot path uses this instead of
+    sqlite-utils' Table.insert, which reads the table's schema again on every call (PRAGMAs
+    that cost more than the insert). `table` and the keys are ours, never from the web."""
+    columns = ", ".join(f'"{c}"' for c in row)
+    cursor = db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(row))})',
+                             list(row.values()))
+    return int(cast(int, cursor.lastrowid))
+
+
+def update_row(db: Database, table: str, row_id: int, values: dict[str, Any]) -> None:
+    """UPDATE one row by its integer primary key `id` (see insert_row for why not sqlite-utils)."""
+    if values:
+        assignments = ", ".join(f'"{c}" = ?' for c in values)
+        db.conn.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*values.values(), row_id])

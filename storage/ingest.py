@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,7 +23,7 @@ from diff.words import ops_to_json, word_diff
 from options import default
 from storage.changes import iso, record_change, utcnow
 from storage.chinese import SHANGHAI
-from storage.db import immediate
+from storage.db import immediate, insert_row, update_row
 from storage.documents import content_fingerprint, insert_version, recent_versions, reindex
 from storage.kinds import kind_of
 from storage.kinds.criteria import CriteriaChanged
@@ -165,10 +165,10 @@ def _ingest_new(db: Database, doc: IncomingDocument, settings: IngestSettings, f
                 now: str) -> IngestResult:
     row = _document_row(doc, now)
     row.update({"first_seen": now, "last_changed": now, "urls": json.dumps([doc.fetched_url])})
-    document_id = int(cast(int, db.table("documents").insert(row).last_pk))
+    document_id = insert_row(db, "documents", row)
     tokens = tokens_for_index(doc.text)  # jieba once per document: the version and the index share it
     version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
-    db.table("documents").update(document_id, {"current_version_id": version_id})
+    update_row(db, "documents", document_id, {"current_version_id": version_id})
     reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result = IngestResult(document_id=document_id, new_version=True)
     if doc.category in RELEVANT or needs_review(doc):
@@ -186,20 +186,21 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
     if doc.fetched_url not in urls:
         urls.append(doc.fetched_url)
     result = IngestResult(document_id=document_id)
-    current = db.table("versions").get(existing["current_version_id"]) if existing["current_version_id"] else None
+    current = next(iter(db.query("select * from versions where id = ?",
+                                 [existing["current_version_id"]])), None)
     row = _document_row(doc, now)
     row["urls"] = json.dumps(urls)
     if current is not None and current["content_hash"] == fingerprint:
         # Same content: refresh validators and sightings only.
-        db.table("versions").update(current["id"], {"etag": doc.etag, "last_modified": doc.last_modified})
-        db.table("documents").update(document_id, row)
+        update_row(db, "versions", current["id"], {"etag": doc.etag, "last_modified": doc.last_modified})
+        update_row(db, "documents", document_id, row)
         return result
     earlier = [v for v in recent_versions(db, document_id, settings.flapping_window + 1)
                if v["content_hash"] == fingerprint]
     if earlier:
         # Back to a content shown before: flapping. Alert once, then stay quiet.
         version_id = int(earlier[0]["id"])
-        db.table("documents").update(document_id, {**row, "current_version_id": version_id, "flapping": 1})
+        update_row(db, "documents", document_id, {**row, "current_version_id": version_id, "flapping": 1})
         if not existing["flapping"]:
             _emit(db, settings, result, doc, document_id, version_id, kind=DocumentFlapping.kind,
                   summary=f"页面内容反复切换（flapping）：{doc.title}",
@@ -208,7 +209,7 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
         return result
     tokens = tokens_for_index(doc.text)
     version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
-    db.table("documents").update(document_id, {**row, "current_version_id": version_id, "last_changed": now,
+    update_row(db, "documents", document_id, {**row, "current_version_id": version_id, "last_changed": now,
                                          "flapping": 0})
     reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result.new_version = True
@@ -340,10 +341,10 @@ def record_missing(db: Database, doc_key: str, http_status: int, settings: Inges
         if row is None or row["status"] != "live":
             return None
         runs = int(row["missing_runs"] or 0) + 1
-        db.table("documents").update(row["id"], {"missing_runs": runs})
+        update_row(db, "documents", row["id"], {"missing_runs": runs})
         if runs < settings.withdraw_after:
             return None
-        db.table("documents").update(row["id"], {"status": "withdrawn", "withdrawn_at": iso(utcnow())})
+        update_row(db, "documents", row["id"], {"status": "withdrawn", "withdrawn_at": iso(utcnow())})
         if settings.baseline or row["category"] not in RELEVANT:
             return None
         return record_change(db, {

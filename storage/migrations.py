@@ -306,6 +306,18 @@ def m0006_source_parts_and_observed_dates(db: Database) -> None:
     db.table("list_entries").add_column("dated_by", str)
 
 
+@migrations(name="0007_search_rows_keyed_by_document")
+def m0007_search_rows_keyed_by_document(db: Database) -> None:
+    """Each search row's rowid becomes its document's id, so replacing it is a lookup, not a scan
+    of the whole index (storage.documents.reindex). The latest row per document is kept."""
+    db.execute("CREATE TEMP TABLE fts_rekey AS SELECT document_id, title, body FROM documents_fts "
+               "WHERE rowid IN (SELECT max(rowid) FROM documents_fts GROUP BY document_id)")
+    db.execute("DELETE FROM documents_fts")
+    db.execute("INSERT INTO documents_fts (rowid, title, body, document_id) "
+               "SELECT document_id, title, body, document_id FROM fts_rekey WHERE document_id IS NOT NULL")
+    db.execute("DROP TABLE fts_rekey")
+
+
 @migrations(name="0008_attachment_validators_and_replay_plans")
 def m0008_attachment_validators_and_replay_plans(db: Database) -> None:
     """Each attachment's validators (ETag, Last-Modified), so a white-list page's list files are

@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.changes import iso, record_change, utcnow
-from storage.db import immediate
+from storage.db import immediate, update_row
 from storage.kinds.documents import DocumentRestored, DocumentWithdrawn
 from storage.routing import DEFAULT_ROUTES, RouteFilter
 from storage.vocab import CONTENT_CATEGORIES, RELEVANT_CATEGORIES, Severity
@@ -97,8 +97,8 @@ def mark_answering(db: Database, doc_key: str, http_status: int, *, baseline: bo
         row = next(iter(db.query("select * from documents where doc_key = ?", [doc_key])), None)
         if row is None:
             return None
-        db.table("documents").update(row["id"], {"status": "live", "missing_runs": 0, "last_seen": now,
-                                           "withdrawn_at": None})
+        update_row(db, "documents", row["id"], {"status": "live", "missing_runs": 0, "last_seen": now,
+                                                "withdrawn_at": None})
         if row["status"] != "withdrawn" or baseline or row["category"] not in RELEVANT:
             return None
         return record_change(db, {

@@ -248,7 +248,7 @@ def test_a_white_list_page_s_attachments_are_rechecked_conditionally_and_a_304_i
 # --- the probe's parts ------------------------------------------------------------------------------
 
 def test_the_probe_stops_at_the_first_answer_that_differs(replica):
-    fetcher = Fetcher(user_agent="regwatch-test", delay=0, randomize=False, timeout=5, maxsize=10_000_000)
+    fetcher = Fetcher(user_agent="regwatch-test", delay=0, jitter=0, timeout=5, maxsize=10_000_000)
     urls = [f"{replica.miit}/robots.txt", f"{replica.samr}/robots.txt", f"{replica.miit}/"]
     plan = []
     for url in urls:
@@ -266,13 +266,13 @@ def test_a_refused_connection_is_a_mismatch():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    fetcher = Fetcher(user_agent="regwatch-test", delay=0, randomize=False, timeout=5, maxsize=1000)
+    fetcher = Fetcher(user_agent="regwatch-test", delay=0, jitter=0, timeout=5, maxsize=1000)
     with pytest.raises(Mismatch, match="ConnectionRefused"):
         fetcher.fetch("GET", f"http://127.0.0.1:{port}/", {})
 
 
 def test_an_answer_over_the_size_cap_is_a_mismatch(replica):
-    fetcher = Fetcher(user_agent="regwatch-test", delay=0, randomize=False, timeout=5, maxsize=10)
+    fetcher = Fetcher(user_agent="regwatch-test", delay=0, jitter=0, timeout=5, maxsize=10)
     with pytest.raises(Mismatch, match="DOWNLOAD_MAXSIZE"):
         fetcher.fetch("GET", f"{replica.miit}/", {})
     fetcher.close()

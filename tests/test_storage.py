@@ -110,3 +110,41 @@ def test_jieba_cache_lives_in_the_folder_we_choose():
     segment("预热")
     assert tokenizer().tmp_dir == str(cache_dir())
     assert (cache_dir() / "jieba.cache").exists()
+
+
+def test_search_rows_of_an_older_database_are_rekeyed_by_document(tmp_path):
+    """Migration 0007: rows written with arbitrary rowids (before it) get their document's id,
+    so reindex replaces a row by lookup; the latest row per document is the one kept."""
+    from storage.documents import reindex
+
+    path = tmp_path / "old.db"
+    open_db(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("delete from _sqlite_migrations where name = '0007_search_rows_keyed_by_document'")
+    for rowid, doc_id, body in [(1, 7, "旧 文本"), (2, 3, "梯次 利用"), (3, 7, "再生 利用")]:
+        conn.execute("insert into documents_fts (rowid, title, body, document_id) values (?, '标题', ?, ?)",
+                     [rowid, body, doc_id])
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    assert db.execute("select rowid, document_id, body from documents_fts order by rowid").fetchall() == [
+        (3, 3, "梯次 利用"), (7, 7, "再生 利用")]
+    reindex(db, 7, "新标题", "梯次利用的新规定", "")
+    assert db.execute("select count(*) from documents_fts where document_id = 7").fetchone()[0] == 1
+    assert db.execute("select rowid from documents_fts where documents_fts match '梯次'").fetchall() == [(3,), (7,)]
+    db.close()
+
+
+def test_a_temp_file_left_under_our_own_name_is_replaced_not_fatal(tmp_path):
+    """A killed run whose pid we now have left its temp file: put() still stores the blob."""
+    import os
+
+    store = BlobStore(tmp_path / "blobs")
+    data = b"list file"
+    digest = sha256_hex(data)
+    stale = store.path_for(digest).parent / f".tmp-{digest}-{os.getpid()}"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half")
+    assert store.put(data) == digest
+    assert store.get(digest) == data
+    assert not stale.exists()
