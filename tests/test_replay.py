@@ -9,6 +9,7 @@ same steps in the same replica state, and compares the changes and the health th
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -56,7 +57,9 @@ def outcome_of(watcher: Watcher, since: int) -> dict:
             (r["kind"], r["source_id"], r["title"] or "", r["summary"], r["entity"] or "")
             for r in db.query("select c.kind, c.source_id, d.title, c.summary, c.entity from changes c "
                               "left join documents d on d.id = c.document_id where c.id > ?", [since]))
-        health = {r["id"]: (r["health"], r["health_reason"]) for r in db.query("select * from sources")}
+        # Which of several blocked pages a reason names first is Scrapy's scheduling, not the outcome.
+        health = {r["id"]: (r["health"], re.sub(r"https?://\S+", "<url>", r["health_reason"] or ""))
+                  for r in db.query("select * from sources")}
         parts = sorted((r["source_id"], r["part"], r["health"]) for r in db.query("select * from source_parts"))
     finally:
         db.close()
