@@ -1,6 +1,7 @@
 """The Scrapy engine's own floor: a spider that fetches exactly the URLs a crawl requested and
 does nothing with them, one process per host (as the crawl runs one process per source), at the
-crawl's per-host concurrency with the delay off.
+crawl's per-host concurrency with the delay off, and with the engine settings that regwatch tunes
+for speed (crawler/settings.py) set the same way, so the two compare like for like.
 
 No regwatch crawl can be faster than this, because every regwatch crawl goes through Scrapy's
 engine. It shows how much of a crawl's time is the engine and how much is reading and storing.
@@ -40,7 +41,7 @@ class Null(scrapy.Spider):
 
 process = CrawlerProcess({"CONCURRENT_REQUESTS": 4, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 0,
                           "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
-                          "WARN_ON_GENERATOR_RETURN_VALUE": False,
+                          "WARN_ON_GENERATOR_RETURN_VALUE": False, "CONCURRENT_ITEMS": 1,
                           "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
 process.crawl(Null)
 process.start()

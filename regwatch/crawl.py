@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,8 +105,7 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
         settings["LOG_LEVEL"] = "WARNING"
     settings.update(extra or {})
     workers = max(1, min(len(ids), int(config.general["crawl_processes"]) or os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-        outcomes = list(pool.map(lambda source_id: _crawl_child(config, source_id, settings, timeout), ids))
+    outcomes = _crawl_children(config, ids, settings, timeout, workers)
     statuses = {k: v for outcome in outcomes for k, v in outcome.statuses.items()}
     codes = [o.returncode for o in outcomes]
     returncode = next((c for c in codes if c not in (0, 3)), 3 if 3 in codes else 0)
@@ -115,15 +114,39 @@ def run_crawl(config: Config, sources: list[str] | None = None, *, full: bool = 
     return CrawlOutcome(statuses=statuses, returncode=returncode, log="".join(logs))
 
 
-def _crawl_child(config: Config, source_id: str, settings: dict[str, Any], timeout: float | None) -> CrawlOutcome:
-    """Crawl one source in `python -m crawler.run`, within its budget."""
-    budget = timeout if timeout is not None else crawl_budget(config, [source_id])
+def _crawl_children(config: Config, ids: list[str], settings: dict[str, Any], timeout: float | None,
+                    workers: int) -> list[CrawlOutcome]:
+    """Run the sources' children, `workers` at a time. Each child is started from this thread (its
+    death signal, crawler.procs.die_with_parent, follows the thread that started it); helper
+    threads only wait on them and read their output."""
+    pending = list(ids)
+    outcomes: dict[str, CrawlOutcome] = {}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl-wait") as pool:
+        waiting: dict[Future[CrawlOutcome], str] = {}
+        while pending or waiting:
+            while pending and len(waiting) < workers:
+                source_id = pending.pop(0)
+                budget = timeout if timeout is not None else crawl_budget(config, [source_id])
+                proc = _start_child(source_id, settings)
+                waiting[pool.submit(_finish_child, config, source_id, proc, budget)] = source_id
+            done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcomes[waiting.pop(future)] = future.result()
+    return [outcomes[i] for i in ids]
+
+
+def _start_child(source_id: str, settings: dict[str, Any]) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.run", json.dumps(settings), source_id],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "REGWATCH_PARENT_PID": str(os.getpid())},
     )
     _running.add(proc)
+    return proc
+
+
+def _finish_child(config: Config, source_id: str, proc: subprocess.Popen[str], budget: float) -> CrawlOutcome:
+    """Wait for one source's child within its budget; kill it and record the overrun past it."""
     try:
         stdout, stderr = proc.communicate(timeout=budget)
     except subprocess.TimeoutExpired:

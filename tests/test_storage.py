@@ -148,3 +148,22 @@ def test_a_temp_file_left_under_our_own_name_is_replaced_not_fatal(tmp_path):
     assert store.put(data) == digest
     assert store.get(digest) == data
     assert not stale.exists()
+
+
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
+def test_deferred_blobs_appear_whole_under_their_names_after_sync(tmp_path, monkeypatch, syncfs):
+    """A crawl's batch: puts write temp files only; sync() makes them durable and names them,
+    with one syncfs per step where the system has it, or an fsync per file where it has not."""
+    from storage import blobs as blobs_module
+
+    if not syncfs:
+        monkeypatch.setattr(blobs_module, "_SYNCFS", [None])
+    store = BlobStore(tmp_path / "blobs", deferred=True)
+    datas = [f"第{n}批名单".encode() for n in range(30)]
+    digests = [store.put(d) for d in datas]
+    assert not any(store.path_for(d).exists() for d in digests)
+    assert all(store.exists(d) for d in digests)
+    assert store.sync() > 0
+    assert [store.get(d) for d in digests] == datas
+    assert not list((tmp_path / "blobs").glob("*/.tmp-*"))
+    assert store.sync() == 0
