@@ -35,6 +35,21 @@ def test_a_crawl_over_its_budget_is_killed_and_reported(replica, tmp_path):
     assert [(h["source"], h["state"]) for h in health] == [("miit", "failed")]
 
 
+def test_each_source_has_its_own_budget_and_process(replica, tmp_path):
+    """One crawl of two sources: the slow one is killed at its own budget, the other is crawled
+    in its own process meanwhile and finishes ok (a shared budget or process would fail both)."""
+    watcher = Watcher(replica, tmp_path, "[sources.miit]\ncrawl_budget_minutes = 0.05\n")
+    replica.set_fault("slow", delay=5.0, host="miit")
+    outcome = run_crawl(watcher.config, ["miit", "samr"], polite=False, extra={"ROBOTSTXT_OBEY": False})
+    assert outcome.statuses == {"miit": "failed", "samr": "ok"} and outcome.exit_code == 3
+    db = watcher.db()
+    runs = dict(db.execute("select source_id, status from crawl_runs").fetchall())
+    samr_documents = db.execute("select count(*) from documents where source_id = 'samr'").fetchone()[0]
+    db.close()
+    assert runs == {"miit": "failed", "samr": "ok"}
+    assert samr_documents > 0
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
