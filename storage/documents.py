@@ -72,36 +72,36 @@ def insert_version(db: Database, document_id: int, doc: IncomingDocument, finger
                    tokens: str | None = None) -> int:
     """Append a version; `tokens` are the text's index words when the caller has them already."""
     version_id = insert_row(db, "versions", {
-            "document_id": document_id,
-            "fetched_at": now,
-            "etag": doc.etag,
-            "last_modified": doc.last_modified,
-            "raw_sha256": doc.raw_sha256,
-            "title": doc.title,
-            "text": doc.text,
-            "tokens": tokens_for_index(doc.text) if tokens is None else tokens,
-            "content_hash": fingerprint,
-            "criteria_text": doc.criteria_text,
-            "http_status": doc.http_status,
-        })
+        "document_id": document_id,
+        "fetched_at": now,
+        "etag": doc.etag,
+        "last_modified": doc.last_modified,
+        "raw_sha256": doc.raw_sha256,
+        "title": doc.title,
+        "text": doc.text,
+        "tokens": tokens_for_index(doc.text) if tokens is None else tokens,
+        "content_hash": fingerprint,
+        "criteria_text": doc.criteria_text,
+        "http_status": doc.http_status,
+    })
     for a in doc.attachments:
         insert_row(db, "attachments", {
-                "version_id": version_id,
-                "document_id": document_id,
-                "url": a.url,
-                "file_name": a.name,
-                "media_type": a.media_type,
-                "kind": a.kind,
-                "sha256": a.sha256,
-                "size": a.size,
-                "text": a.text,
-                "text_hash": hashlib.sha256(normalize(a.text).encode()).hexdigest() if a.text else None,
-                "tables": json.dumps(a.tables, ensure_ascii=False) if a.tables else None,
-                "parse_status": a.parse_status,
-                "parse_error": a.parse_error,
-                "etag": a.etag,
-                "last_modified": a.last_modified,
-            })
+            "version_id": version_id,
+            "document_id": document_id,
+            "url": a.url,
+            "file_name": a.name,
+            "media_type": a.media_type,
+            "kind": a.kind,
+            "sha256": a.sha256,
+            "size": a.size,
+            "text": a.text,
+            "text_hash": hashlib.sha256(normalize(a.text).encode()).hexdigest() if a.text else None,
+            "tables": json.dumps(a.tables, ensure_ascii=False) if a.tables else None,
+            "parse_status": a.parse_status,
+            "parse_error": a.parse_error,
+            "etag": a.etag,
+            "last_modified": a.last_modified,
+        })
     return version_id
 
 

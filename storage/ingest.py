@@ -210,7 +210,7 @@ def _ingest_known(db: Database, doc: IncomingDocument, settings: IngestSettings,
     tokens = tokens_for_index(doc.text)
     version_id = insert_version(db, document_id, doc, fingerprint, now, tokens)
     update_row(db, "documents", document_id, {**row, "current_version_id": version_id, "last_changed": now,
-                                         "flapping": 0})
+                                              "flapping": 0})
     reindex(db, document_id, doc.title, doc.text, "\n".join(a.text for a in doc.attachments), tokens)
     result.new_version = True
     if current is not None:
