@@ -14,6 +14,7 @@ an extension on `spider_closed`, through the same per-process writer."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -35,6 +36,8 @@ from storage.progress import save_progress
 from storage.routing import iter_routes
 from storage.vocab import Category, Health
 from storage.withdrawals import mark_answering, record_missing_run
+
+logger = logging.getLogger(__name__)
 
 # Folded in in publication order, so a 公示 and its 公告 found together compare as if found apart.
 ORDERED = (Category.WHITELIST, Category.CRITERIA)
@@ -118,16 +121,25 @@ class StoragePipeline:
             self._commit_call = reactor.callLater(self.batch_seconds, self._flush)
 
     def _flush(self) -> None:
-        """Apply the queued writes in order, in one transaction (a savepoint each), then commit."""
+        """Apply the queued writes in order, in one transaction (a savepoint each), then commit.
+        A write that fails leaves nothing behind (its savepoint is rolled back), is a health error
+        of the run, and does not keep the writes after it from being applied."""
         if self.batch is None or self.db is None or not self.queued:
             return
         queued, self.queued = self.queued, []
         self.batch.open()
         for what, subject, detail in queued:
-            if what == "answering":
-                self._answering(subject, detail)
-            else:
-                self._ingest(subject, detail)
+            try:
+                if what == "answering":
+                    self._answering(subject, detail)
+                else:
+                    self._ingest(subject, detail)
+            except Exception as exc:
+                key = subject if what == "answering" else subject.doc_key
+                url = "" if what == "answering" else subject.url
+                logger.exception("could not store %s", key)
+                self.crawler.stats.inc_value("regwatch/store_errors")
+                self.crawler.spider.health.error(url or key, f"could not store {key}: {type(exc).__name__}: {exc}")
         self.batch.commit()
 
     def _answering(self, doc_key: str, status: int) -> None:

@@ -1,0 +1,42 @@
+"""The storage pipeline's queued writes (crawler/pipelines.py): applied in order in one short
+transaction, and a write that fails is a health error of the run that leaves nothing behind and
+does not keep the writes after it from being stored. Driven through Scrapy's own crawler object."""
+
+from __future__ import annotations
+
+from scrapy.utils.test import get_crawler
+
+import crawler.spiders
+from crawler.pipelines import StoragePipeline
+from storage.db import open_db
+from tests.test_ingest import doc
+
+MiitSpider = crawler.spiders.MiitSpider
+
+
+def test_a_write_that_fails_is_a_health_error_and_the_rest_of_the_batch_is_stored(tmp_path):
+    scrapy_crawler = get_crawler(MiitSpider, {"REGWATCH_DB": str(tmp_path / "r.db"),
+                                              "REGWATCH_BLOBS": str(tmp_path / "blobs"),
+                                              "LOGSTATS_INTERVAL": 0, "MEMUSAGE_ENABLED": False})
+    spider = MiitSpider.from_crawler(scrapy_crawler)
+    scrapy_crawler.spider = spider
+    scrapy_crawler.stats.open_spider()
+    pipeline = StoragePipeline.from_crawler(scrapy_crawler)
+    pipeline.open_spider()
+    before = doc(doc_key="art_" + "a" * 32, category="related")
+    broken = doc(doc_key="art_" + "b" * 32, classification={"evidence": object()})  # cannot be stored as JSON
+    after = doc(doc_key="art_" + "c" * 32, category="related", title="另一份通知")
+    pipeline.queued = [("ingest", before, []), ("ingest", broken, []), ("answering", before.doc_key, 200),
+                       ("ingest", after, [])]
+    pipeline._flush()
+    pipeline.close_spider()
+
+    db = open_db(tmp_path / "r.db")
+    try:
+        stored = sorted(r[0] for r in db.execute("select doc_key from documents"))
+        versions = db.execute("select count(*) from versions").fetchone()[0]
+    finally:
+        db.close()
+    assert stored == [before.doc_key, after.doc_key] and versions == 2
+    assert [message.split(":")[0] for _, message in spider.health.errors] == [f"could not store {broken.doc_key}"]
+    assert scrapy_crawler.stats.get_value("regwatch/store_errors") == 1
