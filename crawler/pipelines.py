@@ -121,26 +121,29 @@ class StoragePipeline:
             self._commit_call = reactor.callLater(self.batch_seconds, self._flush)
 
     def _flush(self) -> None:
-        """Apply the queued writes in order, in one transaction (a savepoint each), then commit.
-        A write that fails leaves nothing behind (its savepoint is rolled back), is a health error
-        of the run, and does not keep the writes after it from being applied."""
+        """Apply the queued writes in order, in one transaction (a savepoint each), then commit."""
         if self.batch is None or self.db is None or not self.queued:
             return
         queued, self.queued = self.queued, []
         self.batch.open()
         for what, subject, detail in queued:
-            try:
-                if what == "answering":
-                    self._answering(subject, detail)
-                else:
-                    self._ingest(subject, detail)
-            except Exception as exc:
-                key = subject if what == "answering" else subject.doc_key
-                url = "" if what == "answering" else subject.url
-                logger.exception("could not store %s", key)
-                self.crawler.stats.inc_value("regwatch/store_errors")
-                self.crawler.spider.health.error(url or key, f"could not store {key}: {type(exc).__name__}: {exc}")
+            self._apply(what, subject, detail)
         self.batch.commit()
+
+    def _apply(self, what: str, subject: Any, detail: Any) -> None:
+        """One write. One that fails leaves nothing behind (its savepoint is rolled back), is a
+        health error of the run, and does not keep the writes after it from being applied."""
+        try:
+            if what == "answering":
+                self._answering(subject, detail)
+            else:
+                self._ingest(subject, detail)
+        except Exception as exc:
+            key = subject if what == "answering" else subject.doc_key
+            url = "" if what == "answering" else subject.url
+            logger.exception("could not store %s", key)
+            self.crawler.stats.inc_value("regwatch/store_errors")
+            self.crawler.spider.health.error(url or key, f"could not store {key}: {type(exc).__name__}: {exc}")
 
     def _answering(self, doc_key: str, status: int) -> None:
         assert self.db is not None
@@ -185,7 +188,7 @@ class StoragePipeline:
         # the same way as when they were found a week apart.
         for doc, problems in sorted(self.deferred, key=lambda pair: pair[0].published_at or ""):
             self.batch.open()
-            self._ingest(doc, problems)
+            self._apply("ingest", doc, problems)
             self.batch.done_one()
         self.deferred.clear()
         missing_problem = self._judge_missing()

@@ -40,3 +40,29 @@ def test_a_write_that_fails_is_a_health_error_and_the_rest_of_the_batch_is_store
     assert stored == [before.doc_key, after.doc_key] and versions == 2
     assert [message.split(":")[0] for _, message in spider.health.errors] == [f"could not store {broken.doc_key}"]
     assert scrapy_crawler.stats.get_value("regwatch/store_errors") == 1
+
+
+def test_a_white_list_document_that_fails_at_the_end_of_the_run_does_not_stop_the_others(tmp_path):
+    """White-list and criteria documents are folded in when the spider closes, in publication
+    order; one that fails there is reported, and the others and the run's bookkeeping go on."""
+    scrapy_crawler = get_crawler(MiitSpider, {"REGWATCH_DB": str(tmp_path / "r.db"),
+                                              "REGWATCH_BLOBS": str(tmp_path / "blobs"),
+                                              "LOGSTATS_INTERVAL": 0, "MEMUSAGE_ENABLED": False})
+    spider = MiitSpider.from_crawler(scrapy_crawler)
+    scrapy_crawler.spider = spider
+    scrapy_crawler.stats.open_spider()
+    pipeline = StoragePipeline.from_crawler(scrapy_crawler)
+    pipeline.open_spider()
+    broken = doc(doc_key="art_" + "b" * 32, published_at="2026-04-01T10:00+08:00",
+                 classification={"evidence": object()})
+    later = doc(doc_key="art_" + "c" * 32, published_at="2026-04-28T10:00+08:00")
+    pipeline.deferred = [(later, []), (broken, [])]
+    pipeline.close_spider()
+
+    db = open_db(tmp_path / "r.db")
+    try:
+        stored = [r[0] for r in db.execute("select doc_key from documents")]
+    finally:
+        db.close()
+    assert stored == [later.doc_key]
+    assert [message.split(":")[0] for _, message in spider.health.errors] == [f"could not store {broken.doc_key}"]
